@@ -1,0 +1,109 @@
+"""Step 2 of the year: firms compete for their sector's world demand.
+
+Market shares follow replicator dynamics toward more productive firms, with
+fat-tailed (Laplace) idiosyncratic shocks whose scale falls with firm size;
+employment moves part of the way toward output over productivity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import Economy
+from sim.firms import Firms
+from sim.params import Competition
+from sim.world import WorldMarkets
+
+#: Cap on the Laplace scale of a tiny firm's shock (the mean correction needs < 1).
+MAX_SHOCK_SCALE = 0.6
+
+
+def local_wage(economy: Economy, rca: np.ndarray, p: Competition) -> np.ndarray:
+    """(R, S) wage level: the region's level times ``max(rca, 0.1) ** congestion``.
+
+    Specialised labour is scarcer where a region is already specialised, so its
+    price rises with the region's relative specialisation in the sector.
+    """
+    return economy.wage[:, None] * np.maximum(rca, 0.1) ** p.congestion
+
+
+def compete(
+    firms: Firms,
+    markets: WorldMarkets,
+    economy: Economy,
+    p: Competition,
+    rng: np.random.Generator,
+    rca: np.ndarray,
+    density: np.ndarray,
+) -> np.ndarray:
+    """Update shares, value added, employment, profits and cash.
+
+    Competitiveness is ``c_i = log a_i - wage_share * log w_rs + relatedness_advantage * d_rs``:
+    productivity net of the local wage (see :func:`local_wage`) plus the advantage of
+    the region's related capabilities (``d`` is relatedness density).
+    Replicator: ``share_i <- share_i * exp(selection * (c_i - mean c_s))`` rescaled
+    so that the firms' joint share in the sector is unchanged (the rest of the world
+    produces at the firms' share-weighted mean productivity), then
+    ``share_i <- share_i * exp(eps_i)`` and all shares renormalised with the rest of the
+    world; ``eps_i = b_i L_i + log(1 - b_i^2)``, ``L_i ~ Laplace(0, 1)``, with
+    ``b_i = min(shock_scale * (e_i / reference_size) ** -elasticity, 0.6)`` (the log term
+    makes ``E[exp(eps_i)] = 1``).
+    Employment: ``log e_i <- log e_i + adjustment * (log(VA_i / (A_s a_i)) - log e_i)``.
+
+    Args:
+        firms: The firm population (updated in place).
+        markets: World markets after this year's demand move (row share updated).
+        economy: Sector and region arrays.
+        p: Competition parameters.
+        rng: This year's firm stream.
+        rca: (R, S) the regions' relative specialisation at the end of last year.
+        density: (R, S) the regions' relatedness density at the end of last year.
+
+    Returns:
+        (n,) own R&D spending of each firm this year (million EUR).
+    """
+    s = firms.sector
+    n_sectors = economy.n_sectors
+    wage = local_wage(economy, rca, p)[firms.region, s]
+    # competitiveness: productivity net of the local cost of specialised labour,
+    # plus the advantage of related capabilities nearby (suppliers, skills)
+    edge = (
+        firms.productivity
+        - p.wage_share * np.log(wage)
+        + p.relatedness_advantage * density[firms.region, s]
+    )
+    before = np.bincount(s, firms.share, n_sectors)
+    mean_edge = np.bincount(s, firms.share * edge, n_sectors) / np.maximum(before, 1e-300)
+    # replicator: reallocate the firms' joint share toward the more competitive ones
+    fitness = firms.share * np.exp(p.selection * (edge - mean_edge[s]))
+    after = np.bincount(s, fitness, n_sectors)
+    firms.share[:] = fitness * (before / np.maximum(after, 1e-300))[s]
+    scale = p.shock_scale * (np.maximum(firms.employment, 1e-3) / p.reference_size) ** (
+        -p.shock_size_elasticity
+    )
+    scale = np.minimum(scale, MAX_SHOCK_SCALE)
+    # E[exp(b L)] = 1 / (1 - b^2) for L ~ Laplace(0, 1): subtract its log so that
+    # shocks leave a firm's expected share unchanged
+    shock = rng.laplace(0.0, 1.0, firms.n) * scale + np.log1p(-(scale**2))
+    firms.share *= np.exp(shock)
+    # the rest of the world produces at the firms' mean productivity: selection
+    # moves shares between firms, not toward or away from the rest of the world
+    row = markets.row_share
+    total = np.bincount(s, firms.share, n_sectors) + row
+    total[total == 0] = 1.0
+    firms.share /= total[s]
+    markets.row_share = row / total
+
+    value_added = firms.share * markets.demand[s]
+    target = value_added / (markets.technology[s] * np.exp(firms.productivity))
+    log_e = np.log(firms.employment)
+    firms.employment[:] = np.exp(log_e + p.adjustment * (np.log(target) - log_e))
+    markets.row_employment = markets.row_share * markets.demand / markets.technology
+
+    wages = p.wage_share * markets.technology[s] * wage * firms.employment
+    own_rd = economy.rd_intensity[s] * value_added
+    profit = value_added - wages - own_rd
+    firms.value_added[:] = value_added
+    firms.cash[:] = np.where(firms.cash > 0, (1.0 - p.payout) * firms.cash, firms.cash) + profit
+    firms.loss_years[:] = np.where(profit < 0, firms.loss_years + 1, 0)
+    return own_rd

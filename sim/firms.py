@@ -1,0 +1,137 @@
+"""The firm population as a structure of numpy arrays.
+
+Each firm is one position in a set of columns; the living firms occupy the
+first ``n`` positions. Entry appends (the capacity doubles when full), exit
+compacts the columns with one boolean mask. A firm keeps its ``firm_id`` for
+life and ids are never reused. No Python object per firm, no loop over firms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Column name -> dtype. ``productivity`` is log relative productivity
+#: (0 = the sector's reference technology); money is in million EUR.
+COLUMNS: dict[str, type] = {
+    "firm_id": np.int64,
+    "region": np.int32,
+    "sector": np.int32,
+    "employment": np.float64,
+    "share": np.float64,  # share of world demand of the firm's sector
+    "productivity": np.float64,
+    "knowledge": np.float64,
+    "cash": np.float64,
+    "value_added": np.float64,
+    "age": np.int32,
+    "loss_years": np.int16,
+    "cluster": np.int32,  # -1 when the firm is in no cluster
+    # the innovation project: at most one per firm; stage -1 means none
+    "project_target": np.int32,
+    "project_stage": np.int8,
+    "project_years": np.int8,
+    "project_stall": np.int8,
+    "project_start": np.int16,  # year the project started
+    # the funding seam: money a funder has reserved for this year's stage payment
+    "grant": np.float64,
+    "grant_funder": np.int16,  # instrument index of that funder, -1 for none
+}
+NO_PROJECT = -1
+NO_CLUSTER = -1
+
+
+class Firms:
+    """Columns of firm attributes; attribute access gives views of the living firms.
+
+    Args:
+        capacity: Initial number of slots (grows by doubling).
+    """
+
+    def __init__(self, capacity: int = 1024):
+        self._data = {name: np.zeros(max(capacity, 1), dtype=dt) for name, dt in COLUMNS.items()}
+        self.n = 0
+        self.next_id = 0
+        self._refresh()
+
+    # attribute views of the first n rows, one per column
+    firm_id: np.ndarray
+    region: np.ndarray
+    sector: np.ndarray
+    employment: np.ndarray
+    share: np.ndarray
+    productivity: np.ndarray
+    knowledge: np.ndarray
+    cash: np.ndarray
+    value_added: np.ndarray
+    age: np.ndarray
+    loss_years: np.ndarray
+    cluster: np.ndarray
+    project_target: np.ndarray
+    project_stage: np.ndarray
+    project_years: np.ndarray
+    project_stall: np.ndarray
+    project_start: np.ndarray
+    grant: np.ndarray
+    grant_funder: np.ndarray
+
+    def _refresh(self) -> None:
+        for name, arr in self._data.items():
+            setattr(self, name, arr[: self.n])
+
+    @property
+    def capacity(self) -> int:
+        """Number of allocated slots."""
+        return len(self._data["firm_id"])
+
+    def add(self, **columns: np.ndarray) -> slice:
+        """Append firms; columns not given start at their neutral value.
+
+        Args:
+            **columns: Arrays of equal length, one per column to set. ``firm_id``
+                must not be given: new ids are assigned in order.
+
+        Returns:
+            The slice of the new firms' positions.
+        """
+        if "firm_id" in columns:
+            raise ValueError("firm ids are assigned by Firms.add, not given")
+        k = len(next(iter(columns.values()))) if columns else 0
+        if self.n + k > self.capacity:
+            new_cap = max(self.capacity * 2, self.n + k)
+            for name, arr in self._data.items():
+                grown = np.zeros(new_cap, dtype=arr.dtype)
+                grown[: self.n] = arr[: self.n]
+                self._data[name] = grown
+        new = slice(self.n, self.n + k)
+        for name, arr in self._data.items():
+            if name in columns:
+                arr[new] = columns[name]
+            elif name in ("cluster", "project_target", "project_stage", "grant_funder"):
+                arr[new] = -1
+            else:
+                arr[new] = 0
+        self._data["firm_id"][new] = np.arange(self.next_id, self.next_id + k)
+        self.next_id += k
+        self.n += k
+        self._refresh()
+        return new
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the firms where ``mask`` is true (the others exit), preserving order."""
+        k = int(mask.sum())
+        for arr in self._data.values():
+            arr[:k] = arr[: self.n][mask]
+        self.n = k
+        self._refresh()
+
+    def cell(self, n_sectors: int) -> np.ndarray:
+        """Flat region-sector index of each firm: ``region * n_sectors + sector``."""
+        return self.region * n_sectors + self.sector
+
+    def by_cell(self, values: np.ndarray | None, n_regions: int, n_sectors: int) -> np.ndarray:
+        """Sum ``values`` (or count firms if None) per region and sector, shape (R, S)."""
+        sums = np.bincount(self.cell(n_sectors), weights=values, minlength=n_regions * n_sectors)
+        return sums.reshape(n_regions, n_sectors)
+
+    def nbytes(self) -> int:
+        """Bytes held by the columns (allocated capacity, not just living firms)."""
+        return sum(arr.nbytes for arr in self._data.values())

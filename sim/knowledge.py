@@ -1,0 +1,71 @@
+"""Step 3 of the year: knowledge grows, spills over between related firms, raises productivity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import Economy
+from sim.firms import Firms
+from sim.params import Knowledge
+
+
+def knowledge_intensity(firms: Firms) -> np.ndarray:
+    """Knowledge per unit of value added (dimensionless; about rd_intensity / depreciation)."""
+    return firms.knowledge / np.maximum(firms.value_added, 1e-12)
+
+
+def learn(
+    firms: Firms,
+    economy: Economy,
+    p: Knowledge,
+    rng: np.random.Generator,
+    own_rd: np.ndarray,
+    extra_pool: np.ndarray | None = None,
+) -> None:
+    """Accumulate knowledge and move relative productivity.
+
+    ``K_i <- (1 - depreciation) K_i + R&D_i + (spillover * pool_{r,s} + extra_i) * VA_i``
+    where ``pool_{r,s} = sum_j phi_{sj} K_{rj} / sum_j phi_{sj} VA_{rj}`` is the knowledge per
+    unit of value added of the region's activities weighted by their relatedness
+    ``phi`` to the firm's sector (own sector included: intra-industry spillovers count).
+    Then ``log a_i <- (1 - reversion) log a_i + effect * (log(1 + k_i) - m_s) + noise``
+    with ``k`` the knowledge intensity and ``m_s`` the value-added-weighted sector
+    mean of ``log(1 + k)``.
+
+    Args:
+        firms: The firm population (knowledge and productivity updated in place).
+        economy: Sector relatedness and region arrays.
+        p: Knowledge parameters.
+        rng: This year's firm stream.
+        own_rd: (n,) R&D money spent this year by each firm (own and subsidised,
+            subsidised already multiplied by its additionality).
+        extra_pool: (n,) additional knowledge per unit of value added a firm draws
+            on (cluster collaboration), or None.
+    """
+    R, S = economy.n_regions, economy.n_sectors
+    stock = firms.by_cell(firms.knowledge, R, S)
+    output = firms.by_cell(firms.value_added, R, S)
+    related_stock = stock @ economy.relatedness
+    related_output = output @ economy.relatedness
+    pool = np.divide(
+        related_stock, related_output, out=np.zeros_like(stock), where=related_output > 0
+    )
+    absorbed = p.spillover * pool[firms.region, firms.sector]
+    if extra_pool is not None:
+        absorbed = absorbed + extra_pool
+    firms.knowledge[:] = (
+        (1.0 - p.depreciation) * firms.knowledge + own_rd + absorbed * firms.value_added
+    )
+
+    # log(1 + k) keeps a firm whose output collapsed from leaping ahead
+    absorbed_log = np.log1p(knowledge_intensity(firms))
+    s = firms.sector
+    mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
+        np.bincount(s, firms.value_added, S), 1e-12
+    )
+    noise = p.productivity_noise * rng.standard_normal(firms.n)
+    firms.productivity[:] = (
+        (1.0 - p.productivity_reversion) * firms.productivity
+        + p.productivity_effect * (absorbed_log - mean_log[s])
+        + noise
+    )

@@ -1,0 +1,188 @@
+"""The model: one simulated year is the timetable of DESIGN.md, step by step."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import mesa
+import numpy as np
+
+from sim.competition import compete
+from sim.demography import add_entrants, enter, entry_weights, exits, populate
+from sim.economy import Economy
+from sim.knowledge import learn
+from sim.observe import Recorder, current_density
+from sim.params import Dynamics
+from sim.pipeline import Outcome, Support, innovate
+from sim.streams import Stream, Streams
+from sim.world import WorldMarkets
+
+
+class PolicyLayer(Protocol):
+    """What the model asks of a policy (see sim.policy); ``None`` means no policy."""
+
+    def setup(self, model: ClusterModel) -> None:
+        """Create governments, clusters and the coordinator as agents of ``model``."""
+
+    def support(self, model: ClusterModel) -> Support | None:
+        """Cost factors and success bonuses of this year's projects."""
+
+    def knowledge_pool(self, model: ClusterModel) -> np.ndarray | None:
+        """Extra knowledge per unit of value added for cluster members."""
+
+    def allocate(self, model: ClusterModel, outcome: Outcome) -> None:
+        """Step 5: governments allocate the year's budget."""
+
+
+class ClusterModel(mesa.Model):
+    """Regions, sectors and firms over simulated years, with an optional policy layer.
+
+    Args:
+        economy: The economy's structure and initial employment.
+        dynamics: Behavioural parameters of firms.
+        seed: The run's seed; all randomness derives from it.
+        start: First reported year.
+        end: Last reported year (inclusive).
+        burn_in: Years simulated before ``start`` and not reported.
+        n_firms: Number of initial firms (default: the economy's).
+        firm_panel: Keep every firm's state every reported year.
+        policy: The policy layer, or None for the no-policy counterfactual.
+    """
+
+    def __init__(
+        self,
+        economy: Economy,
+        dynamics: Dynamics,
+        *,
+        seed: int = 0,
+        start: int = 1998,
+        end: int = 2030,
+        burn_in: int = 10,
+        n_firms: int | None = None,
+        firm_panel: bool = False,
+        policy: PolicyLayer | None = None,
+    ):
+        self.streams = Streams(seed)
+        super().__init__(rng=self.streams.mesa_seed())
+        self.economy = economy
+        self.dynamics = dynamics
+        self.start, self.end, self.burn_in = start, end, burn_in
+        self.year = start - burn_in
+        self.markets = WorldMarkets(economy)
+        self.firms = populate(
+            economy,
+            self.markets,
+            dynamics,
+            n_firms or economy.spec.n_firms,
+            self.streams.get(Stream.SETUP),
+        )
+        employment = self.firms.by_cell(self.firms.employment, economy.n_regions, economy.n_sectors)
+        self.rca, self.density = current_density(economy, employment, self.markets.row_employment)
+        self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
+        self.policy = policy
+        self.outcome: Outcome | None = None
+        self.own_rd = np.zeros(self.firms.n)
+        self.exited = 0
+        self.entered = 0
+        if policy is not None:
+            policy.setup(self)
+
+    def step(self) -> None:
+        """One simulated year."""
+        self.move_world_demand()
+        self.compete_for_demand()
+        self.learn()
+        self.innovate()
+        self.allocate_budgets()
+        self.enter_and_exit()
+        self.observe()
+        self.year += 1
+
+    def run(self) -> Recorder:
+        """Simulate from the burn-in to the last reported year; return the observations."""
+        while self.year <= self.end:
+            self.step()
+        return self.recorder
+
+    # ---- the year, in order ------------------------------------------------------
+    def move_world_demand(self) -> None:
+        """1. World demand per sector moves (trend + shock, the exogenous stream)."""
+        self.markets.move(self.streams.get(Stream.WORLD, self.year))
+
+    def compete_for_demand(self) -> None:
+        """2. Firms compete for sector demand; employment follows with partial adjustment."""
+        self.own_rd = compete(
+            self.firms,
+            self.markets,
+            self.economy,
+            self.dynamics.competition,
+            self.streams.get(Stream.FIRMS, self.year),
+            self.rca,
+            self.density,
+        )
+
+    def learn(self) -> None:
+        """3. Knowledge from own R&D and spillovers; productivity follows knowledge."""
+        pool = self.policy.knowledge_pool(self) if self.policy is not None else None
+        learn(
+            self.firms,
+            self.economy,
+            self.dynamics.knowledge,
+            self.streams.get(Stream.FIRMS, 10_000 + self.year),
+            self.own_rd,
+            pool,
+        )
+
+    def innovate(self) -> None:
+        """4. Projects start, are financed, stall, advance, fail or reach the market."""
+        support = self.policy.support(self) if self.policy is not None else None
+        self.outcome = innovate(
+            self.firms,
+            self.economy,
+            self.markets.technology,
+            self.density,
+            self.markets.growth,
+            self.dynamics.innovation,
+            self.streams.get(Stream.INNOVATION, self.year),
+            self.year,
+            support,
+        )
+        k = self.dynamics.knowledge
+        self.firms.knowledge += self.outcome.rd_own + k.rd_additionality * self.outcome.rd_grant
+
+    def allocate_budgets(self) -> None:
+        """5. Governments allocate the year's budget (commitments first)."""
+        if self.policy is not None and self.year >= self.start:
+            self.policy.allocate(self, self.outcome)
+
+    def enter_and_exit(self) -> None:
+        """6. Exit of small, loss-making and infant firms; entry by growth and relatedness."""
+        rng = self.streams.get(Stream.DEMOGRAPHY, self.year)
+        d = self.dynamics.demography
+        leaving = exits(self.firms, d, rng)
+        self.exited = int(leaving.sum())
+        self.firms.keep(~leaving)
+        self.firms.age += 1
+        e = self.economy
+        employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
+        weights = entry_weights(e, employment, self.density, self.markets.growth, d)
+        new = enter(self.firms, self.markets, e, weights, d, rng)
+        spin = self.outcome.new_activity
+        size = np.full(len(spin["region"]), self.dynamics.innovation.new_activity_size)
+        spun = add_entrants(
+            self.firms, self.markets, spin["region"], spin["sector"], size, spin["intensity"], rng
+        )
+        self.entered = (new.stop - new.start) + (spun.stop - spun.start)
+
+    def observe(self) -> None:
+        """7. Employment, firms, specialisation, project events and the firm panel."""
+        e = self.economy
+        employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
+        self.rca, self.density = current_density(e, employment, self.markets.row_employment)
+        if self.year < self.start:
+            return
+        t = self.year - self.start
+        self.recorder.observe(t, self.firms, self.markets, self.density)
+        self.recorder.entries[t] = self.entered
+        self.recorder.exits[t] = self.exited
+        self.recorder.add_events(self.outcome.events)

@@ -1,0 +1,251 @@
+"""Step 4 of the year: the innovation pipeline, from R&D to the market.
+
+Stages: R&D, demonstration, industrialisation, marketisation. Each firm has at
+most one project. A project pays a yearly cost in each stage from the firm's
+cash, less any grant a funder reserved for it (the funding seam: the ``grant``
+column, filled by the policy layer). A firm that cannot pay stalls; after
+``max_stall`` stalled years it abandons. At the end of a stage the project
+succeeds with a probability rising with knowledge and relatedness, or fails.
+Costs rise steeply after R&D, so the valley of death between demonstration and
+industrialisation comes from the numbers, not from a rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.economy import Economy
+from sim.firms import NO_PROJECT, Firms
+from sim.knowledge import knowledge_intensity
+from sim.params import Innovation
+
+# event codes of projects.parquet
+START, ADVANCE, STALL, ABANDON, SUCCESS = range(5)
+EVENTS = ("start", "advance", "stall", "abandon", "success")
+CAUSES = ("", "money", "failure")
+
+
+@dataclass
+class Support:
+    """What the policy layer adds to projects this year (all per firm, length n).
+
+    Attributes:
+        cost_factor: Multiplier of the stage cost (below 1 with pilot access).
+        success_bonus: Added to the logit of the stage success probability.
+    """
+
+    cost_factor: np.ndarray
+    success_bonus: np.ndarray
+
+
+@dataclass
+class Outcome:
+    """What the pipeline did this year.
+
+    Attributes:
+        events: Columns of the year's project events (see :data:`EVENTS`).
+        paid_grant: (n,) grant money actually used by each firm this year.
+        rd_own: (n,) the firm's own money spent in the R&D stage.
+        rd_grant: (n,) grant money spent in the R&D stage.
+        new_activity: Region, sector and knowledge intensity of establishments
+            created by successful diversification projects.
+    """
+
+    events: dict[str, np.ndarray]
+    paid_grant: np.ndarray
+    rd_own: np.ndarray
+    rd_grant: np.ndarray
+    new_activity: dict[str, np.ndarray]
+
+
+def stage_cost(
+    employment: np.ndarray,
+    technology: np.ndarray,
+    p: Innovation,
+    stage: np.ndarray,
+    target: np.ndarray,
+) -> np.ndarray:
+    """Yearly cost of the current stage: ``cost[stage] * A_target * max(e, 1) ** elasticity``.
+
+    Args:
+        employment: Jobs of the firms running the projects.
+        technology: (S,) value added per job of each sector's reference technology.
+        p: Pipeline parameters.
+        stage: Stage index of each project (0 = R&D ... 3 = marketisation).
+        target: Target sector of each project.
+    """
+    cost = np.asarray(p.cost)[stage]
+    return cost * technology[target] * np.maximum(employment, 1.0) ** p.cost_size_elasticity
+
+
+def target_weights(
+    economy: Economy, density: np.ndarray, demand_growth: np.ndarray, p: Innovation
+) -> np.ndarray:
+    """(R, S, S) weights of diversification targets t for a firm in region r, sector s.
+
+    ``w_rst = phi_st ** relatedness_weight * (1 + density_weight * density_rt)
+    * exp(growth_weight * demand_growth_t)``, zero for t == s.
+    """
+    phi = economy.relatedness.copy()
+    np.fill_diagonal(phi, 0.0)
+    w = phi[None, :, :] ** p.relatedness_weight
+    w = w * (1.0 + p.density_weight * density[:, None, :])
+    return w * np.exp(p.growth_weight * demand_growth)[None, None, :]
+
+
+def _choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse-CDF choice of one column per row of ``weights`` with uniforms ``u``."""
+    cum = np.cumsum(weights, axis=1)
+    return np.minimum((cum < (u * cum[:, -1])[:, None]).sum(axis=1), weights.shape[1] - 1)
+
+
+def innovate(
+    firms: Firms,
+    economy: Economy,
+    technology: np.ndarray,
+    density: np.ndarray,
+    demand_growth: np.ndarray,
+    p: Innovation,
+    rng: np.random.Generator,
+    year: int,
+    support: Support | None = None,
+) -> Outcome:
+    """Start, finance and advance projects for one year.
+
+    Args:
+        firms: The firm population (project columns, cash, productivity updated).
+        economy: Relatedness and sector arrays.
+        technology: (S,) value added per job of the reference technology.
+        density: (R, S) relatedness density of each region in each sector.
+        demand_growth: (S,) this year's log change of world demand.
+        p: Pipeline parameters.
+        rng: This year's innovation stream.
+        year: The simulated year (recorded on events).
+        support: Policy effects on cost and success, or None without policy.
+
+    Returns:
+        The year's :class:`Outcome`.
+    """
+    n = firms.n
+    log = _EventLog()
+    intensity = knowledge_intensity(firms)
+
+    # starts: firms with no project and positive cash
+    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
+    p_start = np.minimum(2.0 * p.start_rate * intensity / (intensity + p.knowledge_half), 1.0)
+    starting = np.flatnonzero(idle & (rng.random(n) < p_start))
+    target = firms.sector[starting].copy()
+    diversify = rng.random(len(starting)) < p.diversification
+    movers = starting[diversify]
+    if len(movers):
+        weights = target_weights(economy, density, demand_growth, p)
+        rows = weights[firms.region[movers], firms.sector[movers]]
+        target[diversify] = _choose(rows, rng.random(len(movers)))
+    firms.project_target[starting] = target
+    firms.project_stage[starting] = 0
+    firms.project_years[starting] = 0
+    firms.project_stall[starting] = 0
+    firms.project_start[starting] = year
+    log.add(firms, starting, START, year)
+
+    # finance this year's stage of every running project (new ones included)
+    active = np.flatnonzero(firms.project_stage >= 0)
+    stage = firms.project_stage[active].astype(np.intp)
+    tgt = firms.project_target[active]
+    due = stage_cost(firms.employment[active], technology, p, stage, tgt)
+    if support is not None:
+        due = due * support.cost_factor[active]
+    grant = np.minimum(firms.grant[active], due)
+    own = due - grant
+    pays = firms.cash[active] >= own
+    paid_grant = np.zeros(n)
+    rd_own = np.zeros(n)
+    rd_grant = np.zeros(n)
+    payers = active[pays]
+    paid_grant[payers] = grant[pays]
+    firms.cash[payers] -= own[pays]
+    in_rd = pays & (stage == 0)
+    rd_own[active[in_rd]] = own[in_rd]
+    rd_grant[active[in_rd]] = grant[in_rd]
+    firms.grant[active] = np.where(pays, grant, 0.0)  # events record the grant actually paid
+    firms.project_years[payers] += 1
+    firms.project_stall[payers] = 0
+
+    stallers = active[~pays]
+    firms.project_stall[stallers] += 1
+    log.add(firms, stallers, STALL, year)
+    given_up = stallers[firms.project_stall[stallers] > p.max_stall]
+    log.add(firms, given_up, ABANDON, year, cause=1)
+    firms.project_stage[given_up] = NO_PROJECT
+
+    # stage ends: success moves on, failure abandons
+    duration = np.asarray(p.duration)
+    ending = payers[firms.project_years[payers] >= duration[firms.project_stage[payers]]]
+    st = firms.project_stage[ending].astype(np.intp)
+    base = np.asarray(p.success)[st]
+    logit = np.log(base / (1.0 - base))
+    logit += p.success_knowledge * intensity[ending]
+    logit += p.success_relatedness * (
+        economy.relatedness[firms.sector[ending], firms.project_target[ending]] - 1.0
+    )
+    if support is not None:
+        logit += support.success_bonus[ending]
+    succeeds = rng.random(len(ending)) < 1.0 / (1.0 + np.exp(-logit))
+    failed = ending[~succeeds]
+    log.add(firms, failed, ABANDON, year, cause=2)
+    firms.project_stage[failed] = NO_PROJECT
+
+    passed = ending[succeeds]
+    finished = passed[firms.project_stage[passed] == 3]
+    advancing = passed[firms.project_stage[passed] < 3]
+    log.add(firms, advancing, ADVANCE, year)
+    firms.project_stage[advancing] += 1
+    firms.project_years[advancing] = 0
+    log.add(firms, finished, SUCCESS, year)
+
+    upgrade = finished[firms.project_target[finished] == firms.sector[finished]]
+    firms.productivity[upgrade] += p.upgrade_gain
+    spin = finished[firms.project_target[finished] != firms.sector[finished]]
+    new_activity = {
+        "region": firms.region[spin].copy(),
+        "sector": firms.project_target[spin].copy(),
+        # the new establishment starts with its parent's knowledge intensity
+        "intensity": intensity[spin],
+    }
+    firms.project_stage[finished] = NO_PROJECT
+    # a reserved grant is for one year's payment only
+    firms.grant[:] = 0.0
+    firms.grant_funder[:] = -1
+    return Outcome(log.columns(), paid_grant, rd_own, rd_grant, new_activity)
+
+
+class _EventLog:
+    """Collects the year's project events as column chunks."""
+
+    def __init__(self):
+        self.chunks: list[dict[str, np.ndarray]] = []
+
+    def add(self, firms: Firms, idx: np.ndarray, event: int, year: int, cause: int = 0) -> None:
+        if len(idx) == 0:
+            return
+        self.chunks.append(
+            {
+                "year": np.full(len(idx), year, dtype=np.int32),
+                "firm_id": firms.firm_id[idx].copy(),
+                "region": firms.region[idx].copy(),
+                "sector": firms.sector[idx].copy(),
+                "target_sector": firms.project_target[idx].copy(),
+                "stage": firms.project_stage[idx].astype(np.int8),
+                "event": np.full(len(idx), event, dtype=np.int8),
+                "cause": np.full(len(idx), cause, dtype=np.int8),
+                "funder": firms.grant_funder[idx].copy(),
+                "grant": firms.grant[idx].copy(),
+            }
+        )
+
+    def columns(self) -> dict[str, np.ndarray]:
+        if not self.chunks:
+            return {}
+        return {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}

@@ -1,0 +1,85 @@
+"""Write one run's outputs into its directory (docs/outputs.md), atomically, marker last."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from sim.io import mark_complete, write_json, write_parquet, write_text
+from sim.metrics import period_means
+from sim.model import ClusterModel
+from sim.params import STAGES
+from sim.settings import RunSettings
+from sim.summary import indicators
+
+
+def project_frame(model: ClusterModel) -> pd.DataFrame:
+    """Project events with readable stage and funder names."""
+    frame = model.recorder.project_frame()
+    frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(int), STAGES)
+    names = getattr(model.policy, "instrument_names", [])
+    codes = frame["funder"].astype(int)
+    frame["funder"] = pd.Categorical.from_codes(codes.where(codes >= 0, -1), names or ["none"])
+    return frame
+
+
+def write_results(
+    model: ClusterModel,
+    out_dir: Path,
+    config: dict[str, Any],
+    settings: RunSettings,
+    scenario: str,
+    wall_time: float,
+) -> dict[str, Any]:
+    """Write every output of a finished run and return the summary.
+
+    Args:
+        model: The finished model.
+        out_dir: The run directory.
+        config: The composed config as a plain dict (saved as config.yaml).
+        settings: The run settings.
+        scenario: The scenario's name.
+        wall_time: Seconds from building the model to the end of the run.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rec = model.recorder
+    years = settings.years
+    employment = rec.employment_frame()
+    specialisation = rec.specialisation_frame()
+    write_parquet(out_dir / "employment.parquet", employment)
+    write_parquet(out_dir / "specialisation.parquet", specialisation)
+    periods = period_means(specialisation, ["rca", "rsca"], years.start, settings.periods.length)
+    write_parquet(out_dir / "specialisation_periods.parquet", periods)
+    firms = rec.firm_frame()
+    if firms is not None:
+        write_parquet(out_dir / "firms.parquet", firms)
+    write_parquet(out_dir / "projects.parquet", project_frame(model))
+    policy_frames = model.policy.frames(model) if model.policy is not None else {}
+    for name, frame in policy_frames.items():
+        write_parquet(out_dir / f"{name}.parquet", frame)
+
+    spearheads = getattr(model.policy, "focal_spearhead_sectors", lambda m: None)(model)
+    summary = {
+        "scenario": scenario,
+        "seed": settings.seed,
+        "focal_region": model.economy.regions[model.economy.focal],
+        "synthetic": bool(model.economy.spec.synthetic),
+        "economy": model.economy.spec.name,
+        "years": [years.start, years.end],
+        "n_firms_start": int(model.economy.spec.n_firms),
+        "wall_time_s": round(wall_time, 4),
+        "indicators": indicators(rec, years.start, settings.periods.length, spearheads),
+    }
+    if model.policy is not None:
+        summary["indicators"].update(model.policy.indicators(model))
+    write_json(out_dir / "summary.json", summary)
+    write_text(out_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
+    if settings.output.plots:
+        from sim.run_plots import plot_run
+
+        plot_run(model, out_dir, employment, periods, policy_frames)
+    mark_complete(out_dir)
+    return summary

@@ -1,0 +1,35 @@
+"""Shared fixtures: composed configs of a small economy, built without the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
+
+from sim.paths import config_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compose_config(overrides: list[str] | None = None) -> dict:
+    """The composed config as a plain dict, with ``overrides`` applied."""
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=overrides or [])
+    return OmegaConf.to_container(cfg, resolve=False)
+
+
+SMALL = [
+    "economy.n_firms=3000",
+    "years.start=2000",
+    "years.end=2012",
+    "years.burn_in=5",
+    "output.plots=false",
+]
+
+
+@pytest.fixture
+def small_config() -> dict:
+    """A small economy (3,000 firms, 13 reported years) that runs in well under a second."""
+    return compose_config(SMALL)
