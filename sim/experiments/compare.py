@@ -1,0 +1,301 @@
+"""Compare policy scenarios with a baseline on the same seeds (paired differences).
+
+Runs of a scenario and of the baseline that share a seed share their random numbers
+(common random numbers), so the paired difference ``scenario - baseline`` isolates the
+policy effect from seed-to-seed noise. Runs are paired by ``seed`` and by every override
+the baseline runs set (a sweep over budget levels pairs within each level); overrides that
+vary across the sweep are reported as columns of the result.
+
+Command line: ``s3sim-compare SWEEP_DIR [--baseline no_policy] [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from sim.experiments.cells import cost_per_job_cell, paired_cell
+from sim.experiments.stats import rng_for
+from sim.experiments.sweep import SweepError, natural_key, override_columns
+
+COST_PER_JOB = "cost_per_job"
+DEFAULT_INDICATORS: tuple[str, ...] = (
+    "employment_total",
+    "employment_emerging",
+    "employment_spearhead",
+    "rca_spearhead_last_period",
+    "specialisations_gained",
+    "rank_productivity",
+    "rank_employment_growth",
+    COST_PER_JOB,
+)
+"""Indicators compared by default; all but cost_per_job are summary.json indicators."""
+STAT_COLUMNS = [
+    "indicator",
+    "n_pairs",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+    "ci_half_width",
+    "p_wilcoxon",
+    "baseline_mean",
+    "scenario_mean",
+    "n_unpaired",
+    "ci_method",
+    "note",
+]
+UNPAIRED_COLUMNS = ["scenario", "seed", "run_dir", "problem"]
+_UNSET = ""
+
+
+@dataclass
+class ComparisonResult:
+    """Outcome of :func:`compare_runs`.
+
+    Attributes:
+        table: One row per scenario, override group and indicator (see :func:`compare`).
+        unpaired: Runs left out of the pairing: ``scenario``, ``seed``, ``run_dir``,
+            ``problem`` and the group's override columns.
+        notes: Remarks on skipped indicators and the like.
+        baseline: The baseline scenario.
+        group_columns: Override columns the table is grouped by.
+        confidence: Confidence level of the intervals.
+    """
+
+    table: pd.DataFrame
+    unpaired: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    baseline: str = "no_policy"
+    group_columns: list[str] = field(default_factory=list)
+    confidence: float = 0.95
+
+
+def compare(
+    runs: pd.DataFrame,
+    baseline: str = "no_policy",
+    indicators: list[str] | None = None,
+    n_resamples: int = 9999,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Paired comparison of every scenario with ``baseline``, indicator by indicator.
+
+    For each non-baseline scenario, each group of varying overrides and each indicator,
+    the runs are paired with baseline runs of the same seed (and the same value of every
+    override the baseline sets) and the differences ``d = scenario - baseline`` are
+    summarised: ``mean_diff`` is their mean; ``ci_low``/``ci_high`` a bootstrap
+    confidence interval of the mean (``scipy.stats.bootstrap``, BCa, falling back to the
+    percentile method when BCa is degenerate, e.g. when all differences are equal;
+    ``ci_method`` says which); ``p_wilcoxon`` the two-sided Wilcoxon signed-rank p-value
+    (NaN with fewer than two non-zero differences). A pair with NaN for an indicator is
+    dropped for that indicator only.
+
+    ``cost_per_job`` is a ratio estimator: the mean over pairs of the extra budget
+    (``budget_spent`` minus the baseline's, i.e. the budget spent when the baseline spends
+    nothing) divided by the mean over pairs of the extra jobs (``employment_total`` minus
+    the baseline's). Its interval is a paired bootstrap of that ratio. Dividing means
+    rather than averaging per-seed ratios avoids exploding ratios for seeds with few
+    extra jobs. The ratio is only meaningful when jobs are created: it is NaN (with a
+    note) when the bootstrap interval of the mean job difference includes 0 or the mean is
+    <= 0. Its ``p_wilcoxon``, ``baseline_mean`` and ``scenario_mean`` are NaN.
+
+    Args:
+        runs: The runs.parquet table (``scenario``, ``seed``, ``run_dir``, ``override.*``
+            and indicator columns).
+        baseline: Name of the baseline scenario.
+        indicators: Indicators to compare; default :data:`DEFAULT_INDICATORS`. Names
+            missing from ``runs`` are skipped with a note.
+        n_resamples: Bootstrap resamples per interval.
+        confidence: Confidence level of the intervals.
+        seed: Seed of the bootstrap; each cell draws from its own stream derived from it.
+
+    Returns:
+        Columns ``scenario``, ``baseline``, the varying ``override.*`` columns,
+        ``indicator``, ``n_pairs``, ``mean_diff``, ``ci_low``, ``ci_high``,
+        ``ci_half_width``, ``p_wilcoxon``, ``baseline_mean``, ``scenario_mean``,
+        ``n_unpaired`` (scenario runs without a baseline partner), ``ci_method`` and
+        ``note``. ``attrs`` holds ``notes`` and ``unpaired`` (a list of records).
+
+    Raises:
+        ValueError: If ``runs`` lacks ``scenario`` or ``seed`` or has no baseline run.
+    """
+    result = compare_runs(runs, baseline, indicators, n_resamples, confidence, seed)
+    table = result.table
+    table.attrs = {
+        "baseline": baseline,
+        "notes": list(result.notes),
+        "unpaired": result.unpaired.to_dict("records"),
+    }
+    return table
+
+
+def compare_runs(
+    runs: pd.DataFrame,
+    baseline: str = "no_policy",
+    indicators: Sequence[str] | None = None,
+    n_resamples: int = 9999,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> ComparisonResult:
+    """Like :func:`compare`, returning the table with the unpaired runs and the notes."""
+    runs = _prepare(runs, baseline)
+    scenarios = list(pd.unique(runs["scenario"]))
+    notes: list[str] = []
+    wanted = _available_indicators(runs, indicators, notes)
+    values = sorted({c for name in wanted for c in _inputs(name)})
+    groups = [c for c in override_columns(runs.columns) if runs[c].nunique() > 1]
+    base_all = runs[runs["scenario"] == baseline]
+    # An override the baseline never sets (e.g. a budget level) does not split the
+    # baseline: its runs pair with every level of that override.
+    paired_on = [c for c in groups if (base_all[c] != _UNSET).any()]
+    key = ["seed", *paired_on]
+    unpaired: list[dict] = []
+    base = _dedupe(base_all, ["seed", *groups], unpaired)
+    rows: list[dict] = []
+    for scenario in (s for s in scenarios if s != baseline):
+        runs_s = _dedupe(runs[runs["scenario"] == scenario], ["seed", *groups], unpaired)
+        parts = runs_s.groupby(groups, sort=True) if groups else [((), runs_s)]
+        for group_values, part in parts:
+            labels = dict(zip(groups, group_values, strict=True))
+            base_g = base
+            for column in paired_on:
+                base_g = base_g[base_g[column] == labels[column]]
+            merged = part[["run_dir", *key, *values]].merge(
+                base_g[["run_dir", *key, *values]],
+                on=key,
+                how="outer",
+                suffixes=("_s", "_b"),
+                indicator=True,
+            )
+            lonely = merged[merged["_merge"] == "left_only"]
+            extra = merged[merged["_merge"] == "right_only"]
+            problem = f"no {baseline} run with this seed" + (" and overrides" if groups else "")
+            unpaired += _records(lonely, scenario, "run_dir_s", problem, labels)
+            problem = f"{baseline} run without a {scenario} run of this seed"
+            unpaired += _records(extra, baseline, "run_dir_b", problem, labels)
+            pairs = merged[merged["_merge"] == "both"]
+            for name in wanted:
+                cell = (scenario, *group_values, name)
+                options = {"n_resamples": n_resamples, "confidence": confidence}
+                if name == COST_PER_JOB:
+                    jobs_rng = rng_for(seed, *cell, "jobs")
+                    stats = cost_per_job_cell(
+                        pairs, rng=rng_for(seed, *cell), jobs_rng=jobs_rng, **options
+                    )
+                else:
+                    stats = paired_cell(pairs, name, rng=rng_for(seed, *cell), **options)
+                row = {"scenario": scenario, "baseline": baseline, **labels, "indicator": name}
+                rows.append(row | stats | {"n_unpaired": len(lonely)})
+    table = pd.DataFrame(rows, columns=["scenario", "baseline", *groups, *STAT_COLUMNS])
+    table = table.astype({"n_pairs": "int64", "n_unpaired": "int64"})
+    unpaired_frame = pd.DataFrame(unpaired, columns=[*UNPAIRED_COLUMNS, *groups])
+    if len(unpaired_frame):
+        notes.append(f"runs not paired: {len(unpaired_frame)} (see the list of unpaired runs)")
+    return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``s3sim-compare SWEEP_DIR [--baseline NAME] [--out DIR]``.
+
+    Reads runs.parquet when it is up to date, else collects the sweep first; writes
+    comparison.csv and comparison.md.
+
+    Returns:
+        0 on success, 2 on unusable input (one line on stderr).
+    """
+    from sim.experiments.collect import load_runs
+    from sim.experiments.tables import write_comparison
+
+    description = "Compare scenarios with a baseline on paired seeds."
+    parser = argparse.ArgumentParser(prog="s3sim-compare", description=description)
+    parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
+    parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
+    parser.add_argument("--out", type=Path, default=None, help="output directory")
+    parser.add_argument("--indicators", default=None, help="comma-separated indicator names")
+    parser.add_argument("--n-resamples", type=int, default=9999, help="bootstrap resamples")
+    parser.add_argument("--confidence", type=float, default=0.95, help="confidence level")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    args = parser.parse_args(argv)
+    indicators = args.indicators.split(",") if args.indicators else None
+    try:
+        runs, data_dir, collected = load_runs(args.sweep_dir, args.out)
+        if collected is not None:
+            print(collected.summary_line())
+        result = compare_runs(
+            runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed
+        )
+        csv_path, md_path = write_comparison(result, args.out or args.sweep_dir)
+    except (SweepError, ValueError, OSError) as exc:
+        print(f"s3sim-compare: error: {args.sweep_dir}: {exc}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"s3sim-compare: note: {note}", file=sys.stderr)
+    n_scenarios = result.table["scenario"].nunique()
+    print(f"compared {n_scenarios} scenarios with {args.baseline} -> {csv_path}, {md_path}")
+    return 0
+
+
+def _prepare(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    missing = [c for c in ("scenario", "seed") if c not in runs.columns]
+    if missing:
+        raise ValueError(f"runs table lacks columns {missing}")
+    runs = runs.copy()
+    if "run_dir" not in runs.columns:
+        runs["run_dir"] = [f"row-{i}" for i in range(len(runs))]
+    runs["run_dir"] = runs["run_dir"].astype(str)
+    runs["scenario"] = runs["scenario"].astype(str)
+    runs["seed"] = runs["seed"].astype("int64")
+    for column in override_columns(runs.columns):
+        runs[column] = runs[column].astype("string").fillna(_UNSET).astype(str)
+    scenarios = list(pd.unique(runs["scenario"]))
+    if baseline not in scenarios:
+        raise ValueError(f"baseline scenario {baseline!r} not in runs (scenarios: {scenarios})")
+    order = runs["run_dir"].map(lambda p: natural_key(PurePosixPath(p)))
+    return runs.iloc[sorted(range(len(runs)), key=lambda i: order.iloc[i])]
+
+
+def _inputs(name: str) -> tuple[str, ...]:
+    return ("budget_spent", "employment_total") if name == COST_PER_JOB else (name,)
+
+
+def _available_indicators(
+    runs: pd.DataFrame, indicators: Sequence[str] | None, notes: list[str]
+) -> list[str]:
+    wanted: list[str] = []
+    for name in dict.fromkeys(indicators if indicators is not None else DEFAULT_INDICATORS):
+        absent = [c for c in _inputs(name) if c not in runs.columns]
+        if absent:
+            notes.append(f"indicator {name} skipped: runs lack {', '.join(absent)}")
+        else:
+            wanted.append(name)
+    return wanted
+
+
+def _dedupe(frame: pd.DataFrame, key: list[str], unpaired: list[dict]) -> pd.DataFrame:
+    """Keep the first run of each pairing key; report the others as duplicates."""
+    dup = frame.duplicated(key, keep="first")
+    if dup.any():
+        extra = frame.loc[dup, ["scenario", "run_dir", *key]].merge(
+            frame.loc[~dup, ["run_dir", *key]], on=key, suffixes=("", "_kept")
+        )
+        for row in extra.itertuples(index=False):
+            problem = f"duplicate of {row.run_dir_kept}; not used"
+            unpaired.append(
+                {"scenario": row.scenario, "seed": int(row.seed), "run_dir": row.run_dir}
+                | {"problem": problem}
+            )
+    return frame[~dup]
+
+
+def _records(
+    frame: pd.DataFrame, scenario: str, run_col: str, problem: str, labels: dict
+) -> list[dict]:
+    return [
+        {"scenario": scenario, "seed": int(s), "run_dir": r, "problem": problem, **labels}
+        for s, r in zip(frame["seed"], frame[run_col], strict=True)
+    ]

@@ -1,0 +1,159 @@
+"""Paired-difference statistics: bootstrap intervals and the Wilcoxon signed-rank test."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A bootstrap confidence interval.
+
+    Attributes:
+        low: Lower bound (NaN when there is no interval).
+        high: Upper bound (NaN when there is no interval).
+        method: ``"BCa"``, ``"percentile"`` or ``""`` when no interval could be computed.
+    """
+
+    low: float = math.nan
+    high: float = math.nan
+    method: str = ""
+
+    @property
+    def half_width(self) -> float:
+        """Half the width of the interval."""
+        return (self.high - self.low) / 2.0
+
+
+def rng_for(seed: int, *labels: object) -> np.random.Generator:
+    """A generator determined by ``seed`` and ``labels`` (stable across processes).
+
+    Each comparison cell gets its own stream, so a cell's interval does not change when
+    other scenarios or indicators are added to the sweep.
+    """
+    words = [zlib.crc32(str(label).encode("utf-8")) for label in labels]
+    return np.random.default_rng([int(seed), *words])
+
+
+def _rng_keyword() -> str:
+    """Name of the seeding argument of scipy.stats.bootstrap in this scipy version."""
+    return "rng" if "rng" in inspect.signature(stats.bootstrap).parameters else "random_state"
+
+
+def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(x, axis=axis)
+
+
+def _ratio_of_means(num: np.ndarray, den: np.ndarray, axis: int = -1) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.mean(num, axis=axis) / np.mean(den, axis=axis)
+
+
+def bootstrap_interval(
+    data: tuple[np.ndarray, ...],
+    statistic: Callable[..., np.ndarray],
+    *,
+    n_resamples: int,
+    confidence: float,
+    rng: np.random.Generator,
+) -> Interval:
+    """Bootstrap interval of ``statistic``: BCa, or percentile when BCa is degenerate.
+
+    BCa (bias-corrected and accelerated) is second-order accurate but undefined when the
+    jackknife values are all equal, e.g. when every paired difference is the same; then
+    scipy returns NaN bounds and the percentile interval is used instead (for constant
+    data it collapses to the constant). Several arrays are resampled as pairs (the same
+    indices for each).
+
+    Args:
+        data: One or more equally long 1-d arrays.
+        statistic: Vectorised statistic taking one array per element of ``data`` and
+            ``axis``.
+        n_resamples: Number of bootstrap resamples.
+        confidence: Confidence level, e.g. 0.95.
+        rng: Random generator (fixes the resamples).
+
+    Returns:
+        The interval; NaN bounds with fewer than two observations.
+    """
+    if len(data[0]) < 2:
+        return Interval()
+    state = rng.bit_generator.state
+    for method in ("BCa", "percentile"):
+        rng.bit_generator.state = state  # both methods see the same resamples
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with np.errstate(all="ignore"):
+                result = stats.bootstrap(
+                    data,
+                    statistic,
+                    n_resamples=n_resamples,
+                    confidence_level=confidence,
+                    method=method,
+                    vectorized=True,
+                    paired=len(data) > 1,
+                    **{_rng_keyword(): rng},
+                )
+        low, high = (float(v) for v in result.confidence_interval)
+        if math.isfinite(low) and math.isfinite(high):
+            return Interval(low, high, method)
+    return Interval()
+
+
+def mean_interval(
+    diff: np.ndarray, *, n_resamples: int, confidence: float, rng: np.random.Generator
+) -> Interval:
+    """Bootstrap interval of the mean of paired differences (see bootstrap_interval)."""
+    return bootstrap_interval(
+        (np.asarray(diff, dtype=float),),
+        _mean,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        rng=rng,
+    )
+
+
+def ratio_interval(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    *,
+    n_resamples: int,
+    confidence: float,
+    rng: np.random.Generator,
+) -> Interval:
+    """Paired bootstrap interval of ``mean(numerator) / mean(denominator)``.
+
+    Pairs (index i of both arrays) are resampled together, so the correlation between
+    numerator and denominator is kept.
+    """
+    return bootstrap_interval(
+        (np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)),
+        _ratio_of_means,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        rng=rng,
+    )
+
+
+def wilcoxon_p(diff: np.ndarray) -> float:
+    """Two-sided p-value of the Wilcoxon signed-rank test of paired differences.
+
+    Zero differences are dropped (Wilcoxon's convention); scipy chooses the exact null
+    distribution for small samples. Returns NaN with fewer than two non-zero differences.
+    """
+    diff = np.asarray(diff, dtype=float)
+    diff = diff[np.isfinite(diff)]
+    if np.count_nonzero(diff) < 2:
+        return math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = stats.wilcoxon(diff, zero_method="wilcox", alternative="two-sided")
+    return float(result.pvalue)
