@@ -1,0 +1,95 @@
+"""The layouts read: their columns, the units understood and the missing-value markers.
+
+Column names are matched case-insensitively; other columns, such as the label
+columns of exports "with labels", are ignored:
+
+* ``eurostat``: ``geo``, ``nace_r2``, ``TIME_PERIOD``, ``OBS_VALUE``, ``unit``;
+  optional ``OBS_FLAG`` and ``CONF_STATUS``.
+* ``oecd``: ``REF_AREA``, ``ACTIVITY``, ``TIME_PERIOD``, ``OBS_VALUE``,
+  ``UNIT_MEASURE``; optional ``OBS_STATUS``, ``CONF_STATUS`` and ``UNIT_MULT``.
+* ``long``: ``region``, ``sector``, ``year``, ``employment`` (persons); optional
+  ``unit`` and ``flag``. ``sector`` holds model sector names or NACE codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+LAYOUTS: dict[str, dict[str, str | None]] = {
+    "eurostat": {
+        "region": "geo",
+        "code": "nace_r2",
+        "year": "TIME_PERIOD",
+        "value": "OBS_VALUE",
+        "unit": "unit",
+        "flag": "OBS_FLAG",
+        "conf": "CONF_STATUS",
+        "mult": None,
+    },
+    "oecd": {
+        "region": "REF_AREA",
+        "code": "ACTIVITY",
+        "year": "TIME_PERIOD",
+        "value": "OBS_VALUE",
+        "unit": "UNIT_MEASURE",
+        "flag": "OBS_STATUS",
+        "conf": "CONF_STATUS",
+        "mult": "UNIT_MULT",
+    },
+    "long": {
+        "region": "region",
+        "code": "sector",
+        "year": "year",
+        "value": "employment",
+        "unit": "unit",
+        "flag": "flag",
+        "conf": None,
+        "mult": None,
+    },
+}
+"""Column of each role in each layout (``None``: the layout has no such column)."""
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "eurostat": ("region", "code", "year", "value", "unit"),
+    "oecd": ("region", "code", "year", "value", "unit"),
+    "long": ("region", "code", "year", "value"),
+}
+
+UNITS: dict[str, float] = {
+    "THS_PER": 1000.0,
+    "THS": 1000.0,
+    "THS_JOB": 1000.0,
+    "THS_PS": 1000.0,
+    "THOUSANDS": 1000.0,
+    "PER": 1.0,
+    "PERS": 1.0,
+    "PS": 1.0,
+    "NR": 1.0,
+    "JOB": 1.0,
+    "JOBS": 1.0,
+    "PERSONS": 1.0,
+}
+"""Units read, with the factor to persons (jobs); matched case-insensitively."""
+
+MISSING_MARKERS = frozenset({"", ":", "..", "nan", "na", "n/a"})
+"""Values read as a missing cell (case-insensitive): never as zero."""
+
+
+def detect_layout(columns: Sequence[str]) -> str | None:
+    """The layout a header belongs to, or ``None`` when it is none of them.
+
+    Args:
+        columns: Column identifiers of the header.
+
+    Returns:
+        ``"eurostat"`` (a ``nace_r2`` or ``geo`` column), ``"oecd"`` (``REF_AREA`` or
+        ``ACTIVITY``), ``"long"`` (``region`` or ``sector``) or ``None``.
+    """
+    names = {c.casefold() for c in columns}
+    if "nace_r2" in names or ("geo" in names and "ref_area" not in names):
+        return "eurostat"
+    if "ref_area" in names or "activity" in names:
+        return "oecd"
+    if "region" in names or "sector" in names:
+        return "long"
+    return None

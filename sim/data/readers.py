@@ -1,0 +1,245 @@
+"""Readers of regional employment by activity: Eurostat and OECD SDMX-CSV, and a long CSV.
+
+Every reader returns the same long table (:class:`Observations`), one row per
+observation, with the employment converted to persons. Problems are a
+:class:`~sim.data.errors.DataError` naming the file and the line.
+
+The layouts and their columns are described in :mod:`sim.data.layouts`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.data import nace
+from sim.data.csvfile import CsvTable, code_part, read_csv
+from sim.data.errors import DataError, show
+from sim.data.flags import confidential_flag, split_flags
+from sim.data.layouts import LAYOUTS, MISSING_MARKERS, REQUIRED, UNITS, detect_layout
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_YEAR = re.compile(r"^\d{4}$")
+FRAME_COLUMNS = ("line", "region", "code", "nace", "year", "value", "employment", "flag", "unit")
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The observations of one file, in a common long form.
+
+    Attributes:
+        frame: One row per observation: ``line`` (1-based line in the file),
+            ``region``, ``code`` (activity as written), ``nace`` (canonical NACE code,
+            ``""`` when the code is not a NACE code), ``year``, ``value`` (as in the
+            file, NaN when missing), ``employment`` (persons, NaN when missing),
+            ``flag`` (flag codes joined by ``,``) and ``unit`` (as in the file).
+        layout: ``"eurostat"``, ``"oecd"`` or ``"long"``.
+        source: The file.
+    """
+
+    frame: pd.DataFrame
+    layout: str
+    source: str
+
+
+def _columns(table: CsvTable, layout: str) -> dict[str, int | None]:
+    where: dict[str, int | None] = {}
+    for role, name in LAYOUTS[layout].items():
+        where[role] = None if name is None else table.index(name)
+        if role in REQUIRED[layout] and where[role] is None:
+            raise DataError(
+                f"missing column {name!r} ({layout} layout; columns found: "
+                f"{', '.join(show(c, 30) for c in table.columns[:30])})",
+                table.path,
+                1,
+            )
+    return where
+
+
+def _number(text: str, column: str, path: str, line: int) -> float | None:
+    cell = text.strip()
+    if cell.casefold() in MISSING_MARKERS:
+        return None
+    if not _NUMBER.match(cell) or not math.isfinite(float(cell)):
+        raise DataError(f"non-numeric value {show(cell)} in column {column}", path, line)
+    value = float(cell)
+    if value < 0:
+        raise DataError(f"negative employment {cell} in column {column}", path, line)
+    return value
+
+
+def _factor(fields: list[str], where: dict[str, int | None], path: str, line: int) -> float:
+    if where["unit"] is None:
+        return 1.0
+    unit = code_part(fields[where["unit"]])
+    factor = UNITS.get(unit.upper())
+    if factor is None:
+        raise DataError(
+            f"unit {show(unit)} is not a count of persons or jobs (units read: "
+            f"{', '.join(UNITS)}); keep one unit with filters",
+            path,
+            line,
+        )
+    if where["mult"] is not None:
+        mult = code_part(fields[where["mult"]])
+        if mult:
+            if not mult.isdigit() or int(mult) > 12:
+                raise DataError(f"UNIT_MULT {show(mult)} is not a power of ten 0-12", path, line)
+            factor *= 10.0 ** int(mult)
+    return factor
+
+
+def _keep(fields: list[str], filters: list[tuple[int, set[str]]]) -> bool:
+    return all(code_part(fields[i]) in allowed for i, allowed in filters)
+
+
+def _filters(
+    table: CsvTable, filters: Mapping[str, str | Sequence[str]] | None
+) -> list[tuple[int, set[str]]]:
+    out = []
+    for column, allowed in (filters or {}).items():
+        i = table.index(column)
+        if i is None:
+            raise DataError(f"missing column {column!r} named in filters", table.path, 1)
+        out.append((i, {allowed} if isinstance(allowed, str) else {str(a) for a in allowed}))
+    return out
+
+
+def read_observations(
+    path: str | os.PathLike[str],
+    layout: str = "auto",
+    filters: Mapping[str, str | Sequence[str]] | None = None,
+) -> Observations:
+    """Read a file of employment by region, activity and year.
+
+    Args:
+        path: An SDMX-CSV export (Eurostat or OECD) or a long CSV.
+        layout: ``"auto"`` (from the header), ``"eurostat"``, ``"oecd"`` or ``"long"``.
+        filters: Keep only rows whose column holds one of the given codes, e.g.
+            ``{"unit": "THS_PER"}`` for a file that also has hours worked.
+
+    Returns:
+        The observations, employment converted to persons.
+
+    Raises:
+        DataError: The file cannot be read, its header is not recognised, a column
+            is missing, or a row has a bad year, value, unit or is duplicated.
+    """
+    table = read_csv(path)
+    source = table.path
+    if layout == "auto":
+        found = detect_layout(table.columns)
+        if found is None:
+            raise DataError(
+                "unrecognised header: columns found: "
+                f"{', '.join(show(c, 30) for c in table.columns[:30])}; expected Eurostat "
+                "SDMX-CSV (geo, nace_r2, TIME_PERIOD, OBS_VALUE), OECD SDMX-CSV (REF_AREA, "
+                "ACTIVITY, TIME_PERIOD, OBS_VALUE) or long CSV (region, sector, year, employment)",
+                source,
+                1,
+            )
+        layout = found
+    elif layout not in LAYOUTS:
+        raise DataError(f"unknown layout {layout!r} (use auto, {', '.join(LAYOUTS)})", source)
+    where = _columns(table, layout)
+    keep = _filters(table, filters)
+    names = LAYOUTS[layout]
+    records: dict[str, list] = {c: [] for c in FRAME_COLUMNS}
+    first: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
+    canonical: dict[str, str] = {}
+    for line, fields in table.rows:
+        if not _keep(fields, keep):
+            continue
+        region = code_part(fields[where["region"]])
+        code = code_part(fields[where["code"]])
+        year_text = code_part(fields[where["year"]])
+        if not region:
+            raise DataError(f"empty region code in column {names['region']}", source, line)
+        if not code:
+            raise DataError(f"empty activity code in column {names['code']}", source, line)
+        if not _YEAR.match(year_text):
+            raise DataError(
+                f"{names['year']} {show(year_text)} is not a year (annual data are read)",
+                source,
+                line,
+            )
+        year = int(year_text)
+        value = _number(fields[where["value"]], str(names["value"]), source, line)
+        factor = _factor(fields, where, source, line)
+        if code not in canonical:
+            try:
+                canonical[code] = nace.normalise(code)
+            except ValueError:
+                canonical[code] = ""
+        key = (region, canonical[code] or code, year)
+        if key in first:
+            _duplicate(table, where, key, first[key], line, fields)
+        first[key] = (line, fields)
+        flags = [] if where["flag"] is None else split_flags(fields[where["flag"]], layout)
+        if where["conf"] is not None and code_part(fields[where["conf"]]).upper() not in ("", "F"):
+            flags.append(confidential_flag(layout))
+        records["line"].append(line)
+        records["region"].append(region)
+        records["code"].append(code)
+        records["nace"].append(canonical[code])
+        records["year"].append(year)
+        records["value"].append(np.nan if value is None else value)
+        records["employment"].append(np.nan if value is None else round(value * factor, 6))
+        records["flag"].append(",".join(dict.fromkeys(flags)))
+        records["unit"].append(
+            "persons" if where["unit"] is None else code_part(fields[where["unit"]])
+        )
+    frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
+    frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
+    frame = frame.astype({"employment": "float64"})
+    return Observations(frame=frame, layout=layout, source=source)
+
+
+def _duplicate(
+    table: CsvTable,
+    where: dict[str, int | None],
+    key: tuple[str, str, int],
+    earlier: tuple[int, list[str]],
+    line: int,
+    fields: list[str],
+) -> None:
+    roles = {where["value"], where["flag"], where["conf"]}
+    differ = [
+        table.columns[i]
+        for i, (a, b) in enumerate(zip(earlier[1], fields, strict=True))
+        if i not in roles and code_part(a) != code_part(b)
+    ]
+    hint = f"; the rows differ in {', '.join(differ)}: keep one with filters" if differ else ""
+    raise DataError(
+        f"duplicated observation for region {key[0]}, activity {key[1]}, year {key[2]} "
+        f"(first on line {earlier[0]}){hint}",
+        table.path,
+        line,
+    )
+
+
+def read_eurostat(
+    path: str | os.PathLike[str], filters: Mapping[str, str | Sequence[str]] | None = None
+) -> Observations:
+    """Read a Eurostat SDMX-CSV export (see :func:`read_observations`)."""
+    return read_observations(path, "eurostat", filters)
+
+
+def read_oecd(
+    path: str | os.PathLike[str], filters: Mapping[str, str | Sequence[str]] | None = None
+) -> Observations:
+    """Read an OECD SDMX-CSV export (see :func:`read_observations`)."""
+    return read_observations(path, "oecd", filters)
+
+
+def read_long(
+    path: str | os.PathLike[str], filters: Mapping[str, str | Sequence[str]] | None = None
+) -> Observations:
+    """Read a long CSV ``region, sector, year, employment`` (see :func:`read_observations`)."""
+    return read_observations(path, "long", filters)
