@@ -18,13 +18,16 @@ from sim.world import WorldMarkets
 MAX_SHOCK_SCALE = 0.6
 
 
-def local_wage(economy: Economy, rca: np.ndarray, p: Competition) -> np.ndarray:
-    """(R, S) wage level: the region's level times ``max(rca, 0.1) ** congestion``.
+def scarcity_premium(rca: np.ndarray, tightness: np.ndarray, p: Competition) -> np.ndarray:
+    """(R, S) wage premium: ``max(rca, 0.1) ** congestion * tightness_r ** labour_tightness``.
+
+    ``tightness_r`` is the region's share of the regions' employment over its share
+    at the start: a region that grows faster than the others drains its labour market.
 
     Specialised labour is scarcer where a region is already specialised, so its
     price rises with the region's relative specialisation in the sector.
     """
-    return economy.wage[:, None] * np.maximum(rca, 0.1) ** p.congestion
+    return np.maximum(rca, 0.1) ** p.congestion * (tightness**p.labour_tightness)[:, None]
 
 
 def compete(
@@ -35,11 +38,14 @@ def compete(
     rng: np.random.Generator,
     rca: np.ndarray,
     density: np.ndarray,
+    tightness: np.ndarray,
 ) -> np.ndarray:
     """Update shares, value added, employment, profits and cash.
 
-    Competitiveness is ``c_i = log a_i - wage_share * log w_rs + relatedness_advantage * d_rs``:
-    productivity net of the local wage (see :func:`local_wage`) plus the advantage of
+    Competitiveness is ``c_i = log a_i - wage_share * log m_rs + relatedness_advantage * d_rs``:
+    productivity net of the scarcity premium ``m`` of specialised labour (see
+    :func:`scarcity_premium`; the region's general wage level reflects its price level
+    and does not enter competitiveness) plus the advantage of
     the region's related capabilities (``d`` is relatedness density).
     Replicator: ``share_i <- share_i * exp(selection * (c_i - mean c_s))`` rescaled
     so that the firms' joint share in the sector is unchanged (the rest of the world
@@ -58,18 +64,19 @@ def compete(
         rng: This year's firm stream.
         rca: (R, S) the regions' relative specialisation at the end of last year.
         density: (R, S) the regions' relatedness density at the end of last year.
+        tightness: (R,) each region's employment share over its share at the start.
 
     Returns:
         (n,) own R&D spending of each firm this year (million EUR).
     """
     s = firms.sector
     n_sectors = economy.n_sectors
-    wage = local_wage(economy, rca, p)[firms.region, s]
+    premium = scarcity_premium(rca, tightness, p)[firms.region, s]
     # competitiveness: productivity net of the local cost of specialised labour,
     # plus the advantage of related capabilities nearby (suppliers, skills)
     edge = (
         firms.productivity
-        - p.wage_share * np.log(wage)
+        - p.wage_share * np.log(premium)
         + p.relatedness_advantage * density[firms.region, s]
     )
     before = np.bincount(s, firms.share, n_sectors)
@@ -100,6 +107,7 @@ def compete(
     firms.employment[:] = np.exp(log_e + p.adjustment * (np.log(target) - log_e))
     markets.row_employment = markets.row_share * markets.demand / markets.technology
 
+    wage = economy.wage[firms.region] * premium
     wages = p.wage_share * markets.technology[s] * wage * firms.employment
     own_rd = economy.rd_intensity[s] * value_added
     profit = value_added - wages - own_rd

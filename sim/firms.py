@@ -34,6 +34,9 @@ COLUMNS: dict[str, type] = {
     # the funding seam: money a funder has reserved for this year's stage payment
     "grant": np.float64,
     "grant_funder": np.int16,  # instrument index of that funder, -1 for none
+    # repayable loans: the amount owed, and whether repayment is due (project succeeded)
+    "loan_owed": np.float64,
+    "loan_due": np.bool_,
 }
 NO_PROJECT = -1
 NO_CLUSTER = -1
@@ -72,6 +75,8 @@ class Firms:
     project_start: np.ndarray
     grant: np.ndarray
     grant_funder: np.ndarray
+    loan_owed: np.ndarray
+    loan_due: np.ndarray
 
     def _refresh(self) -> None:
         for name, arr in self._data.items():

@@ -37,8 +37,8 @@ def learn(
         economy: Sector relatedness and region arrays.
         p: Knowledge parameters.
         rng: This year's firm stream.
-        own_rd: (n,) R&D money spent this year by each firm (own and subsidised,
-            subsidised already multiplied by its additionality).
+        own_rd: (n,) R&D money spent this year by each firm out of its revenue
+            (project R&D, own and subsidised, is added by the pipeline step).
         extra_pool: (n,) additional knowledge per unit of value added a firm draws
             on (cluster collaboration), or None.
     """

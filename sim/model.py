@@ -78,6 +78,8 @@ class ClusterModel(mesa.Model):
         )
         employment = self.firms.by_cell(self.firms.employment, economy.n_regions, economy.n_sectors)
         self.rca, self.density = current_density(economy, employment, self.markets.row_employment)
+        self.region_jobs = employment.sum(axis=1)
+        self.region_jobs_start = self.region_jobs / self.region_jobs.sum()
         self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
         self.policy = policy
         self.outcome: Outcome | None = None
@@ -119,7 +121,13 @@ class ClusterModel(mesa.Model):
             self.streams.get(Stream.FIRMS, self.year),
             self.rca,
             self.density,
+            self.tightness(),
         )
+
+    def tightness(self) -> np.ndarray:
+        """(R,) each region's share of the regions' employment over its share at the start."""
+        share = self.region_jobs / self.region_jobs.sum()
+        return share / self.region_jobs_start
 
     def learn(self) -> None:
         """3. Knowledge from own R&D and spillovers; productivity follows knowledge."""
@@ -152,7 +160,9 @@ class ClusterModel(mesa.Model):
 
     def allocate_budgets(self) -> None:
         """5. Governments allocate the year's budget (commitments first)."""
-        if self.policy is not None and self.year >= self.start:
+        # the first allocation, at the end of the last burn-in year, funds the first
+        # reported year; the allocation at the end of the last year only settles it
+        if self.policy is not None and self.year >= self.start - 1:
             self.policy.allocate(self, self.outcome)
 
     def enter_and_exit(self) -> None:
@@ -179,6 +189,7 @@ class ClusterModel(mesa.Model):
         e = self.economy
         employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
         self.rca, self.density = current_density(e, employment, self.markets.row_employment)
+        self.region_jobs = employment.sum(axis=1)
         if self.year < self.start:
             return
         t = self.year - self.start

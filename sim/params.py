@@ -27,6 +27,7 @@ class Competition:
     wage_share: float = bounded(0.72, 0.0, 1.0, low_open=True, high_open=True)
     congestion: float = bounded(0.3, 0.0, 2.0)
     relatedness_advantage: float = bounded(0.3, 0.0)
+    labour_tightness: float = bounded(0.5, 0.0)
     payout: float = bounded(0.3, 0.0, 1.0)
 
 
@@ -87,6 +88,30 @@ class Demography:
 
 
 @dataclass(frozen=True)
+class Clusters:
+    """Clusters: which exist, how they collaborate, what management support does."""
+
+    min_members: int = bounded(5, 1)
+    base_collaboration: float = bounded(0.1, 0.0, 1.0)
+    management_gain: float = bounded(0.3, 0.0, 1.0)
+    management_half: float = bounded(0.5, 0.0, low_open=True)
+    decay: float = bounded(0.2, 0.0, 1.0)
+    success_effect: float = bounded(0.5, 0.0)
+    demonstrator_cost_cut: float = bounded(0.3, 0.0, 1.0)
+    demonstrator_half: float = bounded(1.0, 0.0, low_open=True)
+
+
+@dataclass(frozen=True)
+class Pilots:
+    """Shared pilot facilities of the cross-regional initiative."""
+
+    cost_cut: float = bounded(0.3, 0.0, 1.0)
+    success_effect: float = bounded(0.5, 0.0)
+    capacity_half: float = bounded(5.0, 0.0, low_open=True)
+    depreciation: float = bounded(0.1, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
 class Dynamics:
     """All behavioural parameters of the firm population."""
 
@@ -94,6 +119,8 @@ class Dynamics:
     knowledge: Knowledge = field(default_factory=Knowledge)
     innovation: Innovation = field(default_factory=Innovation)
     demography: Demography = field(default_factory=Demography)
+    clusters: Clusters = field(default_factory=Clusters)
+    pilots: Pilots = field(default_factory=Pilots)
 
     @classmethod
     def from_config(cls, data) -> Dynamics:

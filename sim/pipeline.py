@@ -47,6 +47,7 @@ class Outcome:
     Attributes:
         events: Columns of the year's project events (see :data:`EVENTS`).
         paid_grant: (n,) grant money actually used by each firm this year.
+        paid_funder: (n,) instrument index of the funder of that grant (-1 for none).
         rd_own: (n,) the firm's own money spent in the R&D stage.
         rd_grant: (n,) grant money spent in the R&D stage.
         new_activity: Region, sector and knowledge intensity of establishments
@@ -55,6 +56,7 @@ class Outcome:
 
     events: dict[str, np.ndarray]
     paid_grant: np.ndarray
+    paid_funder: np.ndarray
     rd_own: np.ndarray
     rd_grant: np.ndarray
     new_activity: dict[str, np.ndarray]
@@ -215,10 +217,11 @@ def innovate(
         "intensity": intensity[spin],
     }
     firms.project_stage[finished] = NO_PROJECT
+    paid_funder = np.where(paid_grant > 0, firms.grant_funder, -1).astype(np.int16)
     # a reserved grant is for one year's payment only
     firms.grant[:] = 0.0
     firms.grant_funder[:] = -1
-    return Outcome(log.columns(), paid_grant, rd_own, rd_grant, new_activity)
+    return Outcome(log.columns(), paid_grant, paid_funder, rd_own, rd_grant, new_activity)
 
 
 class _EventLog:

@@ -6,15 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.economy import Economy
-from sim.errors import ConfigError
+from sim.policy.layer import PolicyLayer
+from sim.policy.spec import ScenarioSpec, parse_scenario
 
 
-def build_policy(scenario: Mapping[str, Any] | None, economy: Economy, settings) -> Any:
-    """The policy layer of a scenario, or None for the no-policy counterfactual."""
-    if scenario is None:
-        return None
-    if not isinstance(scenario, Mapping) or "name" not in scenario:
-        raise ConfigError("scenario: must be a mapping with a 'name'")
-    if set(scenario) - {"name"}:
-        raise ConfigError(f"scenario.{sorted(set(scenario) - {'name'})[0]}: unknown key")
-    return None
+def build_policy(scenario: Mapping[str, Any] | None, economy: Economy, settings) -> PolicyLayer:
+    """The policy layer of a scenario (``no_policy`` gives a layer that moves no money).
+
+    Sector names in the scenario (top-down spearhead lists) are checked against
+    the economy here, so a bad scenario fails before the run starts.
+    """
+    spec = parse_scenario(scenario, settings.years.start)
+    for phase in spec.phases:
+        for region, sectors in phase.selection.top_down.items():
+            where = f"{spec.source}: scenario.selection.top_down"
+            economy.region_index(region, f"{where}.{region}")
+            for sector in sectors:
+                economy.sector_index(sector, f"{where}.{region}")
+    return PolicyLayer(spec, settings.years.start, settings.years.end)
+
+
+__all__ = ["PolicyLayer", "ScenarioSpec", "build_policy", "parse_scenario"]

@@ -1,0 +1,167 @@
+"""Policy instruments along the value chain: small classes with one interface.
+
+Every instrument gets a share of its government's yearly budget and one hook,
+:meth:`Instrument.allocate`, called once a year with the money it may commit
+for the coming year and the room it has for commitments in the year after. It
+returns what it committed. Stage instruments fund projects through the firm
+pipeline's funding seam (the ``grant`` column); the others fund clusters or
+shared pilots. Scenarios build them by ``_target_`` (only from this module).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sim.policy.government import Government
+
+
+class Instrument:
+    """Base class: a share of the budget and the yearly allocation hook.
+
+    Args:
+        share: Share of the government's budget, in [0, 1].
+    """
+
+    stage: int | None = None
+
+    def __init__(self, share: float):
+        self.share = float(share)
+        self.name = type(self).__name__
+        self.index = -1
+
+    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+        """Commit money for the coming year; return the amount committed."""
+        raise NotImplementedError
+
+    def launch_bonus(self) -> float:
+        """Logit of stage success added for the projects it funds."""
+        return 0.0
+
+
+class StageGrant(Instrument):
+    """Co-financing of one pipeline stage's yearly cost, committed for the rest of the stage.
+
+    Args:
+        share: Share of the budget.
+        co_financing: Share of the stage cost paid by the grant, in (0, 1].
+    """
+
+    def __init__(self, share: float, co_financing: float = 0.5):
+        super().__init__(share)
+        if not 0.0 < co_financing <= 1.0:
+            raise ConfigError(f"co_financing = {co_financing!r}: must be in (0, 1]")
+        self.co_financing = float(co_financing)
+
+    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+        """Pay running commitments first, then fund new applications in ranked order."""
+        committed = gov.pay_commitments(self, money)
+        apps = gov.applications(self)
+        if len(apps.index) == 0:
+            return committed
+        now = self.co_financing * apps.due
+        later = np.where(apps.payments_left >= 2, now, 0.0)
+        room_later = max(room_later - gov.commitments.due_later(self), 0.0)
+        funded = gov.select(self, apps, now, later, money - committed, room_later)
+        gov.grant(self, apps.index[funded], now[funded], apps.payments_left[funded] - 1)
+        return committed + float(now[funded].sum())
+
+
+class RDGrant(StageGrant):
+    """R&D grant: co-financing of the R&D stage (e.g. 50 %)."""
+
+    stage = 0
+
+
+class Demonstrator(StageGrant):
+    """Demonstrator / pilot support for the demonstration stage.
+
+    A part of the money (``collective_share``) builds collective demonstrators
+    that lower the demonstration cost of every member of a cluster.
+
+    Args:
+        share: Share of the budget.
+        co_financing: Share of a project's demonstration cost paid.
+        collective_share: Share of the instrument's money for collective demonstrators.
+    """
+
+    stage = 1
+
+    def __init__(self, share: float, co_financing: float = 0.4, collective_share: float = 0.3):
+        super().__init__(share, co_financing)
+        if not 0.0 <= collective_share <= 1.0:
+            raise ConfigError(f"collective_share = {collective_share!r}: must be in [0, 1]")
+        self.collective_share = float(collective_share)
+
+    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+        """Collective demonstrators for clusters first, then project co-financing."""
+        collective = gov.fund_clusters(self, self.collective_share * money, "demonstrator")
+        return collective + super().allocate(gov, money - collective, room_later)
+
+
+class IndustrialisationSupport(StageGrant):
+    """Investment aid for the industrialisation stage, or a repayable loan.
+
+    Args:
+        share: Share of the budget.
+        co_financing: Share of the industrialisation cost financed.
+        loan: Whether the money is a loan repaid after market success.
+        repayment_rate: Share of its positive cash a firm repays each year when due.
+    """
+
+    stage = 2
+
+    def __init__(
+        self,
+        share: float,
+        co_financing: float = 0.3,
+        loan: bool = False,
+        repayment_rate: float = 0.3,
+    ):
+        super().__init__(share, co_financing)
+        if not 0.0 < repayment_rate <= 1.0:
+            raise ConfigError(f"repayment_rate = {repayment_rate!r}: must be in (0, 1]")
+        self.loan = bool(loan)
+        self.repayment_rate = float(repayment_rate)
+
+
+class MarketisationSupport(StageGrant):
+    """Launching customer / procurement of innovation for the marketisation stage.
+
+    Args:
+        share: Share of the budget.
+        co_financing: Share of the marketisation cost paid.
+        launch_bonus: Logit of market success added by the public launching customer.
+    """
+
+    stage = 3
+
+    def __init__(self, share: float, co_financing: float = 0.2, launch_bonus: float = 1.0):
+        super().__init__(share, co_financing)
+        if launch_bonus < 0:
+            raise ConfigError(f"launch_bonus = {launch_bonus!r}: must be >= 0")
+        self._launch_bonus = float(launch_bonus)
+
+    def launch_bonus(self) -> float:
+        """Logit of success added for the projects it funds."""
+        return self._launch_bonus
+
+
+class ClusterManagement(Instrument):
+    """Support of the clusters' 'light management structure': raises collaboration."""
+
+    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+        """Split the money over the region's clusters (spearheads first when targeted)."""
+        return gov.fund_clusters(self, money, "management")
+
+
+class PilotCoInvestment(Instrument):
+    """The region's contribution to shared cross-regional pilot facilities."""
+
+    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+        """Contribute to the consortia the coordinator formed (nothing outside them)."""
+        return gov.contribute_to_pilots(self, money)

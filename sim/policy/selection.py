@@ -1,0 +1,83 @@
+"""Selection rules: which applications get money.
+
+Applications are ranked by their quality as the government perceives it (the
+true quality plus evaluation noise, lower for spearhead projects followed by
+account managers) and funded in that order until the money is used. Earmarked
+pots (challenge areas, partnership agreements) are served first from their
+own money; what they leave joins the open call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Pot:
+    """Earmarked money for the applications in ``eligible``."""
+
+    eligible: np.ndarray
+    amount: float
+
+
+def fund_in_order(
+    order: np.ndarray, now: np.ndarray, later: np.ndarray, budget_now: float, budget_later: float
+) -> np.ndarray:
+    """Positions (from ``order``) of the longest ranked prefix that fits both budgets.
+
+    Args:
+        order: Candidate positions, best first.
+        now: Request of every application for the coming year.
+        later: Request of every application for the year after (multi-year commitments).
+        budget_now: Money for the coming year.
+        budget_later: Room for commitments in the year after.
+    """
+    if len(order) == 0:
+        return order
+    fits = (np.cumsum(now[order]) <= budget_now + 1e-9) & (
+        np.cumsum(later[order]) <= budget_later + 1e-9
+    )
+    k = len(order) if fits.all() else int(np.argmin(fits))
+    return order[:k]
+
+
+def award(
+    perceived: np.ndarray,
+    now: np.ndarray,
+    later: np.ndarray,
+    budget_now: float,
+    budget_later: float,
+    pots: list[Pot] = (),
+) -> np.ndarray:
+    """Boolean mask of funded applications: earmarked pots first, then the open call.
+
+    Nothing is awarded beyond ``budget_now`` for the coming year nor beyond
+    ``budget_later`` for the year after, whatever the pots say.
+    """
+    funded = np.zeros(len(perceived), dtype=bool)
+    ranked = np.argsort(-perceived, kind="stable")
+    left_now, left_later = budget_now, budget_later
+    for pot in pots:
+        amount = min(pot.amount, left_now)
+        candidates = ranked[pot.eligible[ranked] & ~funded[ranked]]
+        chosen = fund_in_order(candidates, now, later, amount, left_later)
+        funded[chosen] = True
+        left_now -= now[chosen].sum()
+        left_later -= later[chosen].sum()
+    chosen = fund_in_order(ranked[~funded[ranked]], now, later, left_now, left_later)
+    funded[chosen] = True
+    return funded
+
+
+def perceive(
+    quality: np.ndarray,
+    noise: float,
+    followed: np.ndarray,
+    account_manager_effect: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Quality as the government sees it: ``q + noise * (1 - effect * followed) * N(0, 1)``."""
+    scale = noise * (1.0 - account_manager_effect * followed)
+    return quality + scale * rng.standard_normal(len(quality))

@@ -1,0 +1,191 @@
+"""Scenario files: the typed policy mix, its budget rules and its timeline.
+
+A scenario (``scenarios/NAME.yaml``, the Hydra group ``scenario``) names a
+budget rule, a mix of instruments with their shares of the budget, a selection
+rule, and optionally a timeline of changes at given years. Everything is
+validated here; errors name the scenario file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.errors import ConfigError
+from sim.schema import bounded, parse
+
+RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
+PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")
+BASES = ("start", "current")
+#: Only classes of this package may be built from a scenario's ``_target_``.
+TARGET_PREFIX = "sim.policy.instruments."
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    """How much money each government has per year and what may carry over.
+
+    ``rate`` is the yearly budget as a share of the region's value added: of
+    the first reported year (``basis: start``, identical across scenarios with
+    the same seed, hence budget-neutral comparisons) or of the current year
+    (``basis: current``).
+    """
+
+    rate: float = bounded(0.0, 0.0, 1.0)
+    basis: str = "start"
+    carry_over_cap: float = bounded(0.25, 0.0, 10.0)
+    commitment_cap: float = bounded(0.8, 0.0, 1.0)
+    eu_top_up: float = bounded(0.0, 0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class SelectionSpec:
+    """Which applications get money, and the targeted policy's spearheads."""
+
+    rule: str = "bottom_up"
+    evaluation_noise: float = bounded(1.0, 0.0)
+    account_manager_effect: float = bounded(0.5, 0.0, 1.0)
+    challenge_share: float = bounded(0.5, 0.0, 1.0)
+    picking: str = "entrepreneurial_discovery"
+    spearheads: int = bounded(2, 0, 50)
+    top_down: dict[str, list[str]] = field(default_factory=dict)
+    partnership_share: float = bounded(0.5, 0.0, 1.0)
+    roadmap_horizon: int = bounded(6, 1, 50)
+    roadmap_ambition: float = bounded(1.5, 0.0, low_open=True)
+
+
+@dataclass(frozen=True)
+class PolicyPhase:
+    """The policy mix in force from ``start`` on."""
+
+    start: int
+    budget: BudgetSpec
+    instruments: dict[str, dict[str, Any]]
+    selection: SelectionSpec
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A whole scenario: its name, the phases of its timeline, where it came from."""
+
+    name: str
+    phases: list[PolicyPhase]
+    source: str
+
+    def phase_at(self, year: int) -> PolicyPhase | None:
+        """The phase in force in ``year`` (None before the first one)."""
+        current = None
+        for phase in self.phases:
+            if phase.start <= year:
+                current = phase
+        return current
+
+    @property
+    def spends(self) -> bool:
+        """Whether any phase has a positive budget."""
+        return any(p.budget.rate > 0 for p in self.phases)
+
+
+def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(dict(base))
+    for key, value in change.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _instruments(data: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(data, Mapping) or not data:
+        raise ConfigError(f"{where}: must map instrument names to their settings")
+    out = {}
+    total = 0.0
+    for name, settings in data.items():
+        key = f"{where}.{name}"
+        if not isinstance(settings, Mapping):
+            raise ConfigError(f"{key}: must be a mapping with _target_ and share")
+        target = settings.get("_target_")
+        if not isinstance(target, str) or not target.startswith(TARGET_PREFIX):
+            raise ConfigError(
+                f"{key}._target_ = {target!r}: must name a class in {TARGET_PREFIX[:-1]}"
+            )
+        share = settings.get("share")
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ConfigError(f"{key}.share = {share!r}: must be a number in [0, 1]")
+        total += share
+        out[str(name)] = dict(settings)
+    if abs(total - 1.0) > 1e-9:
+        raise ConfigError(f"{where}.*.share: add up to {total:.6g}, not 1")
+    return out
+
+
+def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
+    unknown = set(data) - {"budget", "instruments", "selection"}
+    if unknown:
+        raise ConfigError(
+            f"{where}.{sorted(unknown)[0]}: unknown key "
+            "(expected one of: budget, instruments, selection)"
+        )
+    budget = parse(BudgetSpec, data.get("budget"), f"{where}.budget")
+    if budget.basis not in BASES:
+        raise ConfigError(
+            f"{where}.budget.basis = {budget.basis!r}: must be one of {', '.join(BASES)}"
+        )
+    selection = parse(SelectionSpec, data.get("selection"), f"{where}.selection")
+    if selection.rule not in RULES:
+        raise ConfigError(
+            f"{where}.selection.rule = {selection.rule!r}: must be one of {', '.join(RULES)}"
+        )
+    if selection.picking not in PICKING:
+        raise ConfigError(
+            f"{where}.selection.picking = {selection.picking!r}: "
+            f"must be one of {', '.join(PICKING)}"
+        )
+    instruments = (
+        _instruments(data.get("instruments"), f"{where}.instruments")
+        if budget.rate > 0 or data.get("instruments")
+        else {}
+    )
+    return PolicyPhase(start, budget, instruments, selection)
+
+
+def parse_scenario(data: Mapping[str, Any] | None, first_year: int) -> ScenarioSpec:
+    """Validate a composed scenario and expand its timeline into phases.
+
+    Args:
+        data: The ``scenario`` config group as a plain mapping.
+        first_year: The first reported year; the base mix applies from there.
+
+    Raises:
+        ConfigError: Naming ``scenarios/NAME.yaml``, the key and the problem.
+    """
+    if data is None:
+        data = {"name": "no_policy"}
+    if not isinstance(data, Mapping) or not isinstance(data.get("name"), str):
+        raise ConfigError("scenario: must be a mapping with a 'name'")
+    name = data["name"]
+    where = f"scenarios/{name}.yaml: scenario"
+    unknown = set(data) - {"name", "description", "budget", "instruments", "selection", "timeline"}
+    if unknown:
+        raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown key")
+    base = {k: data[k] for k in ("budget", "instruments", "selection") if k in data}
+    phases = [_phase(first_year, base, where)]
+    timeline = data.get("timeline") or {}
+    if not isinstance(timeline, Mapping):
+        raise ConfigError(f"{where}.timeline: must map years to changes of the mix")
+    current = base
+    for year in sorted(timeline, key=lambda y: int(y)):
+        key = f"{where}.timeline.{year}"
+        try:
+            start = int(year)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key}: the key must be a year") from None
+        change = timeline[year]
+        if not isinstance(change, Mapping):
+            raise ConfigError(f"{key}: must be a mapping of changes")
+        current = _merge(current, change)
+        phases.append(_phase(start, current, key))
+    return ScenarioSpec(name=name, phases=phases, source=f"scenarios/{name}.yaml")
