@@ -37,6 +37,8 @@ def build_model(config: Mapping[str, Any]) -> ClusterModel:
     config = to_container(config)
     settings = run_settings(config)
     economy = build_economy(config)
+    if economy.spec.source == "data":
+        check_data_years(settings, config.get("data") or {})
     dynamics = build_dynamics(config)
     from sim.policy import build_policy
 
@@ -52,6 +54,18 @@ def build_model(config: Mapping[str, Any]) -> ClusterModel:
         firm_panel=settings.output.firm_panel,
         policy=policy,
     )
+
+
+def check_data_years(settings, data: Mapping[str, Any]) -> None:
+    """A run from data starts the year after the data's year (the state at its end)."""
+    first = settings.years.start - settings.years.burn_in
+    if first != data.get("year", 0) + 1:
+        raise ConfigError(
+            f"years.start = {settings.years.start} with years.burn_in = {settings.years.burn_in}: "
+            f"a run from data.year = {data.get('year')} simulates first the year "
+            f"{data.get('year', 0) + 1} (e.g. years.start={data.get('year', 0) + 1} "
+            "years.burn_in=0)"
+        )
 
 
 def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) -> Path:

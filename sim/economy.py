@@ -72,6 +72,7 @@ class EconomySpec:
     challenge_areas: list[str] = field(default_factory=list)
     eu_priority_areas: list[str] = field(default_factory=list)
     rest_of_world: RestOfWorldSpec = field(default_factory=RestOfWorldSpec)
+    source: str = "synthetic"
 
     @classmethod
     def from_config(cls, data) -> EconomySpec:
@@ -86,6 +87,10 @@ class EconomySpec:
             raise ConfigError("economy.sectors: at least one sector is needed")
         if not self.regions:
             raise ConfigError("economy.regions: at least one region is needed")
+        if self.source not in ("synthetic", "data"):
+            raise ConfigError(f"economy.source = {self.source!r}: must be synthetic or data")
+        if self.source == "data":
+            return self._check_sectors()
         if REST_OF_WORLD in self.regions:
             raise ConfigError(f"economy.regions.{REST_OF_WORLD}: the name is reserved")
         if self.focal_region not in self.regions:
@@ -93,6 +98,17 @@ class EconomySpec:
                 f"economy.focal_region = {self.focal_region!r}: not a region "
                 f"(regions: {', '.join(self.regions)})"
             )
+        for name, r in self.regions.items():
+            for sector, factor in r.tilt.items():
+                if sector not in self.sectors:
+                    raise ConfigError(f"economy.regions.{name}.tilt.{sector}: unknown sector")
+                if not factor > 0:
+                    raise ConfigError(
+                        f"economy.regions.{name}.tilt.{sector} = {factor}: must be > 0"
+                    )
+        self._check_sectors()
+
+    def _check_sectors(self) -> None:
         k = len(self.capabilities)
         for name, s in self.sectors.items():
             where = f"economy.sectors.{name}"
@@ -116,14 +132,6 @@ class EconomySpec:
         total = sum(s.world_share for s in self.sectors.values())
         if abs(total - 1.0) > 1e-6:
             raise ConfigError(f"economy.sectors.*.world_share: add up to {total:.6g}, not 1")
-        for name, r in self.regions.items():
-            for sector, factor in r.tilt.items():
-                if sector not in self.sectors:
-                    raise ConfigError(f"economy.regions.{name}.tilt.{sector}: unknown sector")
-                if not factor > 0:
-                    raise ConfigError(
-                        f"economy.regions.{name}.tilt.{sector} = {factor}: must be > 0"
-                    )
 
 
 @dataclass

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from sim.economy import Economy, EconomySpec
+from sim.economy import Economy, EconomySpec, RegionSpec
 from sim.errors import ConfigError
 from sim.params import Dynamics
 from sim.schema import bounded, parse
@@ -54,6 +55,22 @@ class RunSettings:
             )
 
 
+@dataclass(frozen=True)
+class DataSpec:
+    """Where an initial state from data comes from (``economy=from_data``; docs/data.md)."""
+
+    path: str | None = None
+    mapping: str | None = None
+    year: int | None = None
+    regions: list[str] = field(default_factory=list)
+    reference: str = "all"
+    focal: str | None = None
+    vanguard: list[str] = field(default_factory=list)
+    layout: str = "auto"
+    unknown_codes: str = "error"
+    missing: str = "error"
+
+
 GROUPS = ("economy", "dynamics", "scenario", "data")
 
 
@@ -76,7 +93,54 @@ def run_settings(config: Mapping[str, Any]) -> RunSettings:
 def build_economy(config: Mapping[str, Any]) -> Economy:
     """The economy of the config: the synthetic default or an initial state from data."""
     spec = EconomySpec.from_config(config.get("economy"))
-    return Economy.from_spec(spec)
+    if spec.source != "data":
+        return Economy.from_spec(spec)
+    return economy_from_data(spec, parse(DataSpec, config.get("data"), "data"))
+
+
+def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
+    """Regions' employment by sector read from a statistics export (sim.data).
+
+    Sectors (profiles, trends, tags) come from the economy config; the regions
+    and their employment, exactly as in the file after mapping, from the data.
+    Sectors the file has no statistics for (emerging value chains) start with no
+    jobs anywhere; their world demand still exists (see sim.world.WorldMarkets).
+    """
+    from sim.data import load_initial_employment
+
+    for key in ("path", "year"):
+        if getattr(data, key) is None:
+            raise ConfigError(f"data.{key}: required with economy=from_data")
+    if not data.regions:
+        raise ConfigError("data.regions: name at least one region of the file")
+    init = load_initial_employment(
+        data.path,
+        data.mapping,
+        year=data.year,
+        regions=data.regions,
+        reference=data.reference,
+        layout=data.layout,
+        unknown_codes=data.unknown_codes,
+        missing=data.missing,
+    )
+    if list(init.sectors) != list(spec.sectors):
+        extra = sorted(set(init.sectors) ^ set(spec.sectors))
+        raise ConfigError(
+            f"data.mapping: its sectors differ from economy.sectors ({', '.join(extra[:5])})"
+        )
+    focal = data.focal or init.regions[0]
+    if focal not in init.regions:
+        raise ConfigError(f"data.focal = {focal!r}: not among data.regions")
+    for name in data.vanguard:
+        if name not in init.regions:
+            raise ConfigError(f"data.vanguard: {name!r} is not among data.regions")
+    employment = np.asarray(init.employment, dtype=float)
+    rest = np.array(init.rest_of_world, dtype=float)
+    regions = {r: RegionSpec(vanguard=r in data.vanguard) for r in init.regions}
+    spec = replace(spec, regions=regions, focal_region=focal, synthetic=False)
+    return Economy.from_spec(
+        spec, employment=employment, rest_of_world=rest, regions=list(init.regions)
+    )
 
 
 def build_dynamics(config: Mapping[str, Any]) -> Dynamics:

@@ -48,6 +48,7 @@ class PolicyLayer:
         self.received = {"firms": 0.0, "clusters": 0.0, "pilots": 0.0}
         self.written_off = 0.0
         self._cluster_rows: list[dict] = []
+        self.planning_year = start
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -59,6 +60,8 @@ class PolicyLayer:
         eu = any(p.budget.eu_top_up > 0 for p in self.spec.phases)
         regions = e.regions + ([EU] if eu else [])
         self.ledger = Ledger(np.arange(self.start, self.end + 1), regions, self.instrument_names)
+        if model.year == self.start:  # no burn-in: commit the first year's budget now
+            self.plan(self.start)
 
     def support(self, model) -> Support | None:
         """Cluster collaboration, collective demonstrators, pilot access, launching customers."""
@@ -168,6 +171,7 @@ class PolicyLayer:
     def plan(self, year: int) -> None:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         m, e = self.model, self.model.economy
+        self.planning_year = year
         if not self.clusters:
             self._form_clusters()
         phase = self.spec.phase_at(year)
@@ -206,7 +210,7 @@ class PolicyLayer:
 
     def disburse_now(self, region: int, inst: Instrument, amount: float, to: str) -> None:
         """Book money paid at once (clusters, pilots) in the year being planned."""
-        t = self.ledger.t(self._planning_year)
+        t = self.ledger.t(self.planning_year)
         self.ledger.disbursed[t, region, inst.index] += amount
         self.received[to] += amount
 
@@ -299,7 +303,7 @@ class PolicyLayer:
         maps = [c.roadmap for c in self.clusters if c.region == region and c.roadmap is not None]
         if not maps:
             return 1.0
-        weights = np.mean([r.stage_weights(self._planning_year) for r in maps], axis=0)
+        weights = np.mean([r.stage_weights(self.planning_year) for r in maps], axis=0)
         return stage_weight_of(weights, stage)
 
     def focal_spearhead_sectors(self, model) -> list[int]:
@@ -347,10 +351,6 @@ class PolicyLayer:
             "loans_written_off": self.written_off,
             "spearheads_focal": float(len(self.focal_spearhead_sectors(model))),
         }
-
-    @property
-    def _planning_year(self) -> int:
-        return self.model.year + 1
 
 
 def _positions(firms: Firms, ids: np.ndarray) -> np.ndarray:
