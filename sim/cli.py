@@ -28,8 +28,6 @@ from sim.results import write_results
 from sim.settings import build_dynamics, build_economy, run_settings, to_container
 
 log = logging.getLogger("s3sim")
-# mesa logs every step at INFO, which Hydra's default logging would print
-logging.getLogger("MESA").setLevel(logging.WARNING)
 
 
 def build_model(config: Mapping[str, Any]) -> ClusterModel:
@@ -80,6 +78,8 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     Returns:
         The run directory.
     """
+    # mesa logs every step at INFO, which Hydra's job logging would print
+    logging.getLogger("MESA").setLevel(logging.WARNING)
     config = to_container(cfg)
     if out_dir is None:
         out_dir = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "."
@@ -87,6 +87,8 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     if is_complete(out_dir):
         log.info("%s is complete; skipped", out_dir)
         return out_dir
+    for stale in out_dir.glob(".*.tmp"):  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
     t0 = time.perf_counter()
     model = build_model(config)
     model.run()

@@ -44,6 +44,7 @@ class RunSettings:
     """The top-level keys of the config that are not config groups."""
 
     seed: int = bounded(0, 0)
+    budget_scale: float = bounded(1.0, 0.0)
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)

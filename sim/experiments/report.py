@@ -38,6 +38,7 @@ from sim.experiments.tables import (
     explanation,
     format_comparison,
     format_unpaired,
+    write_comparison,
     write_text_atomic,
 )
 
@@ -57,7 +58,8 @@ def report(
 ) -> Path:
     """Write ``report.html`` and ``report.md`` (figures in ``report_plots/``) for a sweep.
 
-    Uses runs.parquet and panel/ when up to date, else collects the sweep first.
+    Uses runs.parquet and panel/ when up to date, else collects the sweep first. Also
+    writes the comparison as comparison.csv and comparison.md.
 
     Args:
         sweep_dir: The sweep directory.
@@ -87,7 +89,7 @@ def report(
     title = f"s3sim sweep report: {sweep_dir.resolve().name}"
     blocks: list[Block] = [Heading(title, 1), *_economy(runs, ctx)]
     blocks += _configuration(ctx)
-    table = _comparison(ctx, runs, n_resamples, blocks)
+    table = _comparison(ctx, runs, n_resamples, blocks, out_dir)
     blocks += _figures(ctx, table)
     blocks += _validation(ctx)
     write_text_atomic(out_dir / "report.md", to_markdown(blocks, out_dir))
@@ -179,7 +181,7 @@ def _configuration(ctx: FigureContext) -> list[Block]:
 
 
 def _comparison(
-    ctx: FigureContext, runs: pd.DataFrame, n_resamples: int, blocks: list[Block]
+    ctx: FigureContext, runs: pd.DataFrame, n_resamples: int, blocks: list[Block], out_dir: Path
 ) -> pd.DataFrame | None:
     blocks.append(Heading(f"Comparison with {ctx.baseline}"))
     if ctx.baseline not in ctx.scenarios:
@@ -189,6 +191,7 @@ def _comparison(
         blocks.append(Text("Only the baseline was run: nothing to compare."))
         return None
     result = compare_runs(runs, ctx.baseline, n_resamples=n_resamples)
+    write_comparison(result, out_dir)  # comparison.csv and .md beside the report
     blocks += [Text(explanation(result)), Table(format_comparison(result.table))]
     blocks += [Text(f"Note: {note}.") for note in result.notes]
     if len(result.unpaired):

@@ -23,7 +23,7 @@ def build_policy(scenario: Mapping[str, Any] | None, economy: Economy, settings)
             economy.region_index(region, f"{where}.{region}")
             for sector in sectors:
                 economy.sector_index(sector, f"{where}.{region}")
-    return PolicyLayer(spec, settings.years.start, settings.years.end)
+    return PolicyLayer(spec, settings.years.start, settings.years.end, settings.budget_scale)
 
 
 __all__ = ["PolicyLayer", "ScenarioSpec", "build_policy", "parse_scenario"]

@@ -31,10 +31,12 @@ class PolicyLayer:
         spec: The validated scenario.
         start: First reported year (the first year money is paid).
         end: Last reported year.
+        budget_scale: Multiplier of every phase's budget rate.
     """
 
-    def __init__(self, spec: ScenarioSpec, start: int, end: int):
+    def __init__(self, spec: ScenarioSpec, start: int, end: int, budget_scale: float = 1.0):
         self.spec = spec
+        self.budget_scale = budget_scale
         self.start, self.end = start, end
         names: list[str] = []
         for phase in spec.phases:
@@ -193,7 +195,8 @@ class PolicyLayer:
             shares[inst.index] = inst.share
         basis = np.array([g.budget_basis for g in self.governments])
         new = np.zeros((len(self.ledger.regions), len(shares)))
-        new[: e.n_regions] = phase.budget.rate * basis[:, None] * shares[None, :]
+        rate = phase.budget.rate * self.budget_scale
+        new[: e.n_regions] = rate * basis[:, None] * shares[None, :]
         available = self.ledger.open_year(year, new)
         room_later = phase.budget.commitment_cap * new
         t = self.ledger.t(year)
