@@ -26,6 +26,19 @@ def project_frame(model: ClusterModel) -> pd.DataFrame:
     return frame
 
 
+def focal_sectors(model: ClusterModel, periods: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """The focal region's jobs per sector in the last year and rca in the last period."""
+    e = model.economy
+    jobs = model.recorder.employment[-1, e.focal]
+    focal = e.regions[e.focal]
+    last = periods[(periods["region"] == focal) & (periods["period"] == periods["period"].max())]
+    rca = last.set_index("sector")["rca"]
+    return {
+        "employment": {s: float(v) for s, v in zip(e.sectors, jobs, strict=True)},
+        "rca_last_period": {s: float(rca.get(s, float("nan"))) for s in e.sectors},
+    }
+
+
 def write_results(
     model: ClusterModel,
     out_dir: Path,
@@ -75,6 +88,8 @@ def write_results(
     }
     if model.policy is not None:
         summary["indicators"].update(model.policy.indicators(model))
+    summary["spearhead_sectors"] = [model.economy.sectors[s] for s in spearheads or []]
+    summary["focal_sectors"] = focal_sectors(model, periods)
     write_json(out_dir / "summary.json", summary)
     write_text(out_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
     if settings.output.plots:

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from sim.experiments.progress import progress
 from sim.experiments.sweep import (
     COMPLETE,
+    SPEARHEADS,
     RunInfo,
     SweepError,
     find_run_dirs,
@@ -263,6 +264,9 @@ def _runs_frame(rows: list[dict]) -> pd.DataFrame:
     frame = frame[_FIXED + overrides + rest]
     frame["seed"] = frame["seed"].astype("int64")
     for column in rest:
+        if column == SPEARHEADS:  # a list of sector names, kept as text
+            frame[column] = frame[column].fillna("").astype(str)
+            continue
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     return frame
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.experiments.cells import cost_per_job_cell, paired_cell
 from sim.experiments.stats import rng_for
-from sim.experiments.sweep import SweepError, natural_key, override_columns
+from sim.experiments.sweep import SPEARHEADS, SweepError, natural_key, override_columns
 
 COST_PER_JOB = "cost_per_job"
 DEFAULT_INDICATORS: tuple[str, ...] = (
@@ -178,7 +178,7 @@ def compare_runs(
             unpaired += _records(lonely, scenario, "run_dir_s", problem, labels)
             problem = f"{baseline} run without a {scenario} run of this seed"
             unpaired += _records(extra, baseline, "run_dir_b", problem, labels)
-            pairs = merged[merged["_merge"] == "both"]
+            pairs = counterfactual_spearheads(merged[merged["_merge"] == "both"], part, base_g)
             for name in wanted:
                 cell = (scenario, *group_values, name)
                 options = {"n_resamples": n_resamples, "confidence": confidence}
@@ -299,3 +299,33 @@ def _records(
         {"scenario": scenario, "seed": int(s), "run_dir": r, "problem": problem, **labels}
         for s, r in zip(frame["seed"], frame[run_col], strict=True)
     ]
+
+
+def counterfactual_spearheads(
+    pairs: pd.DataFrame, scenario_runs: pd.DataFrame, baseline_runs: pd.DataFrame
+) -> pd.DataFrame:
+    """Measure the baseline's spearhead indicators in the scenario's spearhead sectors.
+
+    A baseline without spearheads has none of its own, so comparing its
+    ``employment_spearhead`` (zero) with the scenario's would count all the
+    jobs of those value chains as the policy's doing. The honest counterfactual
+    is the baseline run's employment (and last-period rca) of the focal region
+    in the very value chains the scenario picked, on the same seed.
+    """
+    if SPEARHEADS not in scenario_runs or not len(pairs):
+        return pairs
+    picked = scenario_runs.set_index("run_dir")[SPEARHEADS]
+    base = baseline_runs.set_index("run_dir")
+    pairs = pairs.copy()
+    for i, row in pairs.iterrows():
+        sectors = [s for s in str(picked.get(row["run_dir_s"], "")).split(";") if s]
+        if not sectors:
+            continue
+        b = base.loc[row["run_dir_b"]]
+        jobs = [f"focal_employment.{s}" for s in sectors]
+        rcas = [f"focal_rca_last_period.{s}" for s in sectors]
+        if "employment_spearhead_b" in pairs and all(c in b.index for c in jobs):
+            pairs.at[i, "employment_spearhead_b"] = float(b[jobs].sum())
+        if "rca_spearhead_last_period_b" in pairs and all(c in b.index for c in rcas):
+            pairs.at[i, "rca_spearhead_last_period_b"] = float(b[rcas].astype(float).mean())
+    return pairs

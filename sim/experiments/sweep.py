@@ -175,6 +175,10 @@ def read_run(run_dir: Path, sweep_dir: Path) -> RunInfo:
     )
 
 
+#: runs.parquet column listing the focal region's spearhead value chains ("a;b").
+SPEARHEADS = "spearhead_sectors"
+
+
 def run_row(run: RunInfo) -> dict[str, Any]:
     """One runs.parquet row: identity, overrides and the summary indicators."""
     row: dict[str, Any] = {
@@ -190,6 +194,13 @@ def run_row(run: RunInfo) -> dict[str, Any]:
     if isinstance(indicators, dict):
         for name, value in indicators.items():
             row[str(name)] = _as_float(value)
+    spearheads = run.summary.get("spearhead_sectors")
+    if isinstance(spearheads, list):
+        row[SPEARHEADS] = ";".join(map(str, spearheads))
+    sectors = run.summary.get("focal_sectors") or {}
+    for measure in ("employment", "rca_last_period"):
+        for sector, value in (sectors.get(measure) or {}).items():
+            row[f"focal_{measure}.{sector}"] = _as_float(value)
     return row
 
 
