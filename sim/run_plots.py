@@ -49,6 +49,7 @@ def plot_run(
         figure = plots.plot_budget_by_instrument(policy_frames["ledger"], caption=caption)
         written.append(plots.save_figure(figure, target / "budget_by_instrument.png"))
     if "clusters" in policy_frames and len(policy_frames["clusters"]):
-        figure = plots.plot_roadmap_progress(policy_frames["clusters"], caption=caption)
+        clusters = policy_frames["clusters"]
+        figure = plots.plot_roadmap_progress(clusters[clusters["region"] == focal], caption=caption)
         written.append(plots.save_figure(figure, target / "roadmap_progress.png"))
     return written

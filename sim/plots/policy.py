@@ -123,7 +123,8 @@ def plot_roadmap_progress(clusters: pd.DataFrame, caption: str | None = None) ->
     )
     flags = clusters["spearhead"].astype("boolean").fillna(False).astype(bool)
     rows = clusters[flags]
-    fig = new_figure(7.5, 4.6)
+    n_lines = rows[["region", "cluster"]].drop_duplicates().shape[0]
+    fig = new_figure(7.5, max(4.6, 2.6 + 0.24 * n_lines))  # room for a long legend
     ax = fig.add_subplot()
     ax.set_title("Roadmap progress of spearhead clusters")
     if rows.empty:
@@ -151,9 +152,9 @@ def plot_roadmap_progress(clusters: pd.DataFrame, caption: str | None = None) ->
         series = group.groupby("year")[values].mean().sort_index()
         years = series.index.to_numpy()
         label = str(cluster)
-        if pd.notna(chain) and str(chain) != str(cluster):
+        if pd.notna(chain) and str(chain) not in label:
             label += f" ({chain})"
-        if several_regions:
+        if several_regions and str(region) not in label:
             label = f"{region}: {label}"
         ax.plot(
             years,
@@ -186,6 +187,19 @@ def plot_roadmap_progress(clusters: pd.DataFrame, caption: str | None = None) ->
             Line2D([], [], color="0.3", linestyle="--", linewidth=1.0, label="planned"),
         ]
         labels += ["reached", "planned"]
-    fig.legend(handles, labels, loc="outside right upper", title="spearhead cluster", frameon=False)
+    if n_lines > 6:  # many clusters: a two-column legend below the axes
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=2,
+            title="spearhead cluster",
+            frameon=False,
+            fontsize="small",
+        )
+    else:
+        fig.legend(
+            handles, labels, loc="outside right upper", title="spearhead cluster", frameon=False
+        )
     add_caption(fig, caption)
     return fig
