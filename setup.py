@@ -24,7 +24,9 @@ class BuildWithConfigs(build_py):
         target = Path(self.build_lib) / "sim" / "_configs"
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(ROOT / "configs", target, symlinks=False)
+        # configs/experiment links to experiments/, which also holds scripts
+        shutil.copytree(ROOT / "configs", target, symlinks=False,
+                        ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
 
 
 setup(cmdclass={"build_py": BuildWithConfigs})
