@@ -91,11 +91,20 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
         stale.unlink(missing_ok=True)
     t0 = time.perf_counter()
     model = build_model(config)
-    model.run()
+    model.run(progress=_show_progress())
     settings = run_settings(config)
     scenario = (config.get("scenario") or {}).get("name", "no_policy")
     write_results(model, out_dir, config, settings, scenario, time.perf_counter() - t0)
     return out_dir
+
+
+def _show_progress() -> bool:
+    """A bar over the years for a single run on a terminal (sweeps have their own)."""
+    from hydra.types import RunMode
+
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        return False
+    return sys.stderr.isatty()
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")

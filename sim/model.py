@@ -6,6 +6,7 @@ from typing import Protocol
 
 import mesa
 import numpy as np
+from tqdm import tqdm
 
 from sim.competition import compete
 from sim.demography import add_entrants, enter, entry_weights, exits, populate
@@ -100,9 +101,14 @@ class ClusterModel(mesa.Model):
         self.observe()
         self.year += 1
 
-    def run(self) -> Recorder:
-        """Simulate from the burn-in to the last reported year; return the observations."""
-        while self.year <= self.end:
+    def run(self, progress: bool = False) -> Recorder:
+        """Simulate from the burn-in to the last reported year; return the observations.
+
+        Args:
+            progress: Show a progress bar over the simulated years (on stderr).
+        """
+        years = range(self.year, self.end + 1)
+        for _ in tqdm(years, desc="years", unit="yr", disable=not progress, leave=False):
             self.step()
         return self.recorder
 
