@@ -161,7 +161,7 @@ def innovate(
         due = due * support.cost_factor[active]
     grant = np.minimum(firms.grant[active], due)
     own = due - grant
-    pays = firms.cash[active] >= own
+    pays = (own <= 0.0) | (firms.cash[active] >= own)  # a fully funded stage proceeds
     paid_grant = np.zeros(n)
     rd_own = np.zeros(n)
     rd_grant = np.zeros(n)
