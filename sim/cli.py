@@ -10,6 +10,7 @@ problem, exit status 2.
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
 import time
 from collections.abc import Mapping
@@ -17,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.errors import ConfigError
-from sim.io import is_complete
+from sim.io import COMPLETE_MARKER, is_complete
 from sim.model import ClusterModel
 from sim.paths import config_dir
 from sim.results import write_results
@@ -85,9 +87,16 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
         out_dir = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "."
     out_dir = Path(out_dir)
     if is_complete(out_dir):
-        log.info("%s is complete; skipped", out_dir)
-        return out_dir
-    for stale in out_dir.glob(".*.tmp"):  # left by a run killed while writing
+        if holds_run(out_dir, config):
+            log.info("%s is complete; skipped", out_dir)
+            return out_dir
+        # a resumed sweep with another grid numbers its jobs differently
+        log.warning("%s holds a complete run of another config; running again", out_dir)
+        (out_dir / COMPLETE_MARKER).unlink()
+        for old in [*out_dir.glob("*.parquet"), out_dir / "summary.json", out_dir / "config.yaml"]:
+            old.unlink(missing_ok=True)
+        shutil.rmtree(out_dir / "plots", ignore_errors=True)
+    for stale in out_dir.rglob(".*.tmp"):  # left by a run killed while writing (plots/ too)
         stale.unlink(missing_ok=True)
     t0 = time.perf_counter()
     model = build_model(config)
@@ -105,6 +114,15 @@ def _show_progress() -> bool:
     if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         return False
     return sys.stderr.isatty()
+
+
+def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
+    """Whether the complete run in ``out_dir`` was run with ``config`` (its config.yaml)."""
+    try:
+        stored = yaml.safe_load((out_dir / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False
+    return stored == yaml.safe_load(yaml.safe_dump(dict(config), sort_keys=False))
 
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
