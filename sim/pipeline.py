@@ -22,8 +22,8 @@ from sim.knowledge import knowledge_intensity
 from sim.params import Innovation
 
 # event codes of projects.parquet
-START, ADVANCE, STALL, ABANDON, SUCCESS = range(5)
-EVENTS = ("start", "advance", "stall", "abandon", "success")
+START, ADVANCE, STALL, ABANDON, SUCCESS, PAY = range(6)
+EVENTS = ("start", "advance", "stall", "abandon", "success", "pay")
 CAUSES = ("", "money", "failure")
 
 
@@ -184,7 +184,10 @@ def innovate(
 
     # stage ends: success moves on, failure abandons
     duration = np.asarray(p.duration)
-    ending = payers[firms.project_years[payers] >= duration[firms.project_stage[payers]]]
+    ends = firms.project_years[payers] >= duration[firms.project_stage[payers]]
+    ending = payers[ends]
+    # the events of a stage's end carry its last grant; the other paid grants get a row
+    log.add(firms, payers[~ends & (firms.grant[payers] > 0)], PAY, year)
     st = firms.project_stage[ending].astype(np.intp)
     base = np.asarray(p.success)[st]
     logit = np.log(base / (1.0 - base))

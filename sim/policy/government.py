@@ -94,10 +94,10 @@ class Government(mesa.Agent):
         """Let each instrument commit money for ``year``; return the commitments (I,)."""
         committed = np.zeros(len(available))
         for inst in self.layer.instruments:
-            if available[inst.index] > 0 or inst.stage is not None:
-                committed[inst.index] = inst.allocate(
-                    self, float(available[inst.index]), float(room_later[inst.index])
-                )
+            # also without money: instruments reset what they gave last year (clusters)
+            committed[inst.index] = inst.allocate(
+                self, float(available[inst.index]), float(room_later[inst.index])
+            )
         return committed
 
     # ---- services for instruments -------------------------------------------------

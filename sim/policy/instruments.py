@@ -60,15 +60,19 @@ class StageGrant(Instrument):
     def allocate(self, gov: Government, money: float, room_later: float) -> float:
         """Pay running commitments first, then fund new applications in ranked order."""
         committed = gov.pay_commitments(self, money)
+        return committed + self.fund_new(gov, money - committed, room_later)
+
+    def fund_new(self, gov: Government, money: float, room_later: float) -> float:
+        """Fund new applications in ranked order with ``money``; return what was awarded."""
         apps = gov.applications(self)
         if len(apps.index) == 0:
-            return committed
+            return 0.0
         now = self.co_financing * apps.due
         later = np.where(apps.payments_left >= 2, now, 0.0)
         room_later = max(room_later - gov.commitments.due_later(self), 0.0)
-        funded = gov.select(self, apps, now, later, money - committed, room_later)
+        funded = gov.select(self, apps, now, later, money, room_later)
         gov.grant(self, apps.index[funded], now[funded], apps.payments_left[funded] - 1)
-        return committed + float(now[funded].sum())
+        return float(now[funded].sum())
 
 
 class RDGrant(StageGrant):
@@ -98,9 +102,13 @@ class Demonstrator(StageGrant):
         self.collective_share = float(collective_share)
 
     def allocate(self, gov: Government, money: float, room_later: float) -> float:
-        """Collective demonstrators for clusters first, then project co-financing."""
-        collective = gov.fund_clusters(self, self.collective_share * money, "demonstrator")
-        return collective + super().allocate(gov, money - collective, room_later)
+        """Running commitments first, then collective demonstrators, then new projects."""
+        committed = gov.pay_commitments(self, money)
+        collective = gov.fund_clusters(
+            self, min(self.collective_share * money, money - committed), "demonstrator"
+        )
+        left = money - committed - collective
+        return committed + collective + self.fund_new(gov, left, room_later)
 
 
 class IndustrialisationSupport(StageGrant):
@@ -165,3 +173,38 @@ class PilotCoInvestment(Instrument):
     def allocate(self, gov: Government, money: float, room_later: float) -> float:
         """Contribute to the consortia the coordinator formed (nothing outside them)."""
         return gov.contribute_to_pilots(self, money)
+
+
+#: The classes a scenario may name as ``_target_``.
+CLASSES: dict[str, type[Instrument]] = {
+    f"{__name__}.{cls.__name__}": cls
+    for cls in (
+        RDGrant,
+        Demonstrator,
+        IndustrialisationSupport,
+        MarketisationSupport,
+        ClusterManagement,
+        PilotCoInvestment,
+    )
+}
+
+
+def build(settings, where: str) -> Instrument:
+    """An instrument from its scenario settings; ConfigError naming ``where`` if bad."""
+    target = settings.get("_target_")
+    if target not in CLASSES:
+        raise ConfigError(
+            f"{where}._target_ = {target!r}: must name a class in {__name__} "
+            f"({', '.join(sorted(c.__name__ for c in CLASSES.values()))})"
+        )
+    kwargs = {}
+    for key, value in settings.items():
+        if key == "_target_":
+            continue
+        if str(key).startswith("_") or not isinstance(value, (bool, int, float, str)):
+            raise ConfigError(f"{where}.{key} = {value!r}: must be a plain number, flag or name")
+        kwargs[str(key)] = value
+    try:
+        return CLASSES[target](**kwargs)
+    except (TypeError, ConfigError) as exc:
+        raise ConfigError(f"{where}: {str(exc).splitlines()[0]}") from None

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hydra.utils import instantiate
 
-from sim.errors import ConfigError
 from sim.firms import Firms
 from sim.pipeline import ABANDON, ADVANCE, SUCCESS, Outcome, Support
 from sim.policy.clusters import Cluster, Roadmap, assign_members, form_clusters
 from sim.policy.coordinator import Coordinator
 from sim.policy.government import Government, stage_weight_of
 from sim.policy.instruments import IndustrialisationSupport, Instrument
+from sim.policy.instruments import build as build_instrument
 from sim.policy.ledger import Ledger
 from sim.policy.picking import pick_spearheads
 from sim.policy.spec import PolicyPhase, ScenarioSpec
@@ -241,12 +240,7 @@ class PolicyLayer:
         if phase is None:
             return
         for name, settings in phase.instruments.items():
-            where = f"{self.spec.source}: scenario.instruments.{name}"
-            try:
-                inst = instantiate(settings)
-            except Exception as exc:  # hydra wraps constructor errors; keep one line
-                cause = exc.__cause__ or exc
-                raise ConfigError(f"{where}: {str(cause).splitlines()[0]}") from None
+            inst = build_instrument(settings, f"{self.spec.source}: scenario.instruments.{name}")
             inst.name, inst.index = name, self.instrument_names.index(name)
             self.instruments.append(inst)
         if phase.selection.rule in ("targeted", "vanguard") and not self.spearheads:

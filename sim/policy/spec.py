@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.errors import ConfigError
+from sim.policy.instruments import build as build_instrument
 from sim.schema import bounded, parse
 
 RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
 PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")
 BASES = ("start", "current")
-#: Only classes of this package may be built from a scenario's ``_target_``.
-TARGET_PREFIX = "sim.policy.instruments."
 
 
 @dataclass(frozen=True)
@@ -107,14 +106,10 @@ def _instruments(data: Any, where: str) -> dict[str, dict[str, Any]]:
         key = f"{where}.{name}"
         if not isinstance(settings, Mapping):
             raise ConfigError(f"{key}: must be a mapping with _target_ and share")
-        target = settings.get("_target_")
-        if not isinstance(target, str) or not target.startswith(TARGET_PREFIX):
-            raise ConfigError(
-                f"{key}._target_ = {target!r}: must name a class in {TARGET_PREFIX[:-1]}"
-            )
         share = settings.get("share")
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
             raise ConfigError(f"{key}.share = {share!r}: must be a number in [0, 1]")
+        build_instrument(settings, key)  # the class and its settings, before any year runs
         total += share
         out[str(name)] = dict(settings)
     if abs(total - 1.0) > 1e-9:
@@ -176,13 +171,16 @@ def parse_scenario(data: Mapping[str, Any] | None, first_year: int) -> ScenarioS
     timeline = data.get("timeline") or {}
     if not isinstance(timeline, Mapping):
         raise ConfigError(f"{where}.timeline: must map years to changes of the mix")
-    current = base
-    for year in sorted(timeline, key=lambda y: int(y)):
-        key = f"{where}.timeline.{year}"
+    starts = {}
+    for year in timeline:
         try:
-            start = int(year)
+            starts[year] = int(year)
         except (TypeError, ValueError):
-            raise ConfigError(f"{key}: the key must be a year") from None
+            raise ConfigError(f"{where}.timeline.{year}: the key must be a year") from None
+    current = base
+    for year in sorted(timeline, key=starts.__getitem__):
+        key = f"{where}.timeline.{year}"
+        start = starts[year]
         change = timeline[year]
         if not isinstance(change, Mapping):
             raise ConfigError(f"{key}: must be a mapping of changes")
