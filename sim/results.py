@@ -20,9 +20,10 @@ def project_frame(model: ClusterModel) -> pd.DataFrame:
     """Project events with readable stage and funder names."""
     frame = model.recorder.project_frame()
     frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(int), STAGES)
-    names = getattr(model.policy, "instrument_names", [])
+    names = [*getattr(model.policy, "instrument_names", []), "none"]
     codes = frame["funder"].astype(int)
-    frame["funder"] = pd.Categorical.from_codes(codes.where(codes >= 0, -1), names or ["none"])
+    # -1 (no funder) becomes the last category, "none"
+    frame["funder"] = pd.Categorical.from_codes(codes.where(codes >= 0, len(names) - 1), names)
     return frame
 
 
