@@ -98,7 +98,7 @@ def test_every_scenario_writes_its_outputs(name, tmp_path):
         assert ledger.empty
         assert indicators["budget_new_all_regions"] == 0.0
         assert indicators["budget_spent_all_regions"] == 0.0
-        assert (projects["grant"] == 0).all() and projects["funder"].isna().all()
+        assert (projects["grant"] == 0).all() and (projects["funder"] == "none").all()
     else:
         assert set(ledger["year"]) == set(range(2000, 2013))
         # one row per year, region and instrument
