@@ -9,9 +9,16 @@ from sim.firms import Firms
 from sim.params import Knowledge
 
 
-def knowledge_intensity(firms: Firms) -> np.ndarray:
-    """Knowledge per unit of value added (dimensionless; about rd_intensity / depreciation)."""
-    return firms.knowledge / np.maximum(firms.value_added, 1e-12)
+def knowledge_intensity(firms: Firms, idx: np.ndarray | None = None) -> np.ndarray:
+    """Knowledge per unit of value added (dimensionless; about rd_intensity / depreciation).
+
+    Args:
+        firms: The firm population.
+        idx: Positions of the firms wanted (all firms when None).
+    """
+    if idx is None:
+        return firms.knowledge / np.maximum(firms.value_added, 1e-12)
+    return firms.knowledge[idx] / np.maximum(firms.value_added[idx], 1e-12)
 
 
 def learn(

@@ -123,11 +123,12 @@ class Government(mesa.Agent):
         """Running projects of the instrument's stage in this region not yet funded."""
         m = self.model
         firms, economy, p = m.firms, m.economy, m.dynamics.innovation
-        idx = np.flatnonzero(
-            (firms.region == self.region)
-            & (firms.project_stage == inst.stage)
-            & (firms.grant_funder < 0)
-        )
+        running = self.layer.running_projects()  # positions of all running projects, once a year
+        idx = running[
+            (firms.region[running] == self.region)
+            & (firms.project_stage[running] == inst.stage)
+            & (firms.grant_funder[running] < 0)
+        ]
         stage = np.full(len(idx), inst.stage, dtype=np.intp)
         target = firms.project_target[idx]
         due = stage_cost(firms.employment[idx], m.markets.technology, p, stage, target)
@@ -135,7 +136,7 @@ class Government(mesa.Agent):
         base = np.asarray(p.success)[stage]
         quality = (
             np.log(base / (1.0 - base))
-            + p.success_knowledge * knowledge_intensity(firms)[idx]
+            + p.success_knowledge * knowledge_intensity(firms, idx)
             + p.success_relatedness * (economy.relatedness[firms.sector[idx], target] - 1.0)
         )
         spear = self.layer.spearhead_sectors(self.region)

@@ -50,6 +50,7 @@ class PolicyLayer:
         self.written_off = 0.0
         self._cluster_rows: list[dict] = []
         self.planning_year = start
+        self._running: np.ndarray | None = None
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -173,6 +174,7 @@ class PolicyLayer:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         m, e = self.model, self.model.economy
         self.planning_year = year
+        self._running = None
         if not self.clusters:
             self._form_clusters()
         phase = self.spec.phase_at(year)
@@ -291,6 +293,12 @@ class PolicyLayer:
                 cluster.roadmap = Roadmap(start=year, horizon=sel.roadmap_horizon, targets=targets)
 
     # ---- queries ---------------------------------------------------------------------
+    def running_projects(self) -> np.ndarray:
+        """Positions of the firms running a project, computed once per planned year."""
+        if self._running is None:
+            self._running = np.flatnonzero(self.model.firms.project_stage >= 0)
+        return self._running
+
     def spearhead_sectors(self, region: int) -> list[int]:
         """Spearhead value chains of a region (empty before a targeted phase)."""
         return self.spearheads.get(region, [])
