@@ -87,7 +87,8 @@ def plot_specialisation_by_period(
     table = table.loc[order]
 
     n_sectors, n_periods = len(order), len(period_order)
-    fig = new_figure(max(6.5, 1.0 + 0.32 * n_sectors * max(n_periods, 2)), 4.8)
+    # about 0.09 in per bar, capped so that a full economy stays a readable page wide
+    fig = new_figure(min(18.0, max(6.5, 1.0 + 0.09 * n_sectors * max(n_periods, 2))), 5.2)
     ax = fig.add_subplot()
     group_width = 0.8
     bar_width = group_width / n_periods
