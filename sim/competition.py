@@ -71,14 +71,13 @@ def compete(
     """
     s = firms.sector
     n_sectors = economy.n_sectors
-    premium = scarcity_premium(rca, tightness, p)[firms.region, s]
+    cell = firms.cell(n_sectors)  # one flat region-sector index for every table lookup
+    premium_table = scarcity_premium(rca, tightness, p).ravel()
     # competitiveness: productivity net of the local cost of specialised labour,
     # plus the advantage of related capabilities nearby (suppliers, skills)
-    edge = (
-        firms.productivity
-        - p.wage_share * np.log(premium)
-        + p.relatedness_advantage * density[firms.region, s]
-    )
+    labour_cost = p.wage_share * np.log(premium_table)
+    related = p.relatedness_advantage * density.ravel()
+    edge = firms.productivity - labour_cost[cell] + related[cell]
     before = np.bincount(s, firms.share, n_sectors)
     mean_edge = np.bincount(s, firms.share * edge, n_sectors) / np.maximum(before, 1e-300)
     # replicator: reallocate the firms' joint share toward the more competitive ones
@@ -107,7 +106,7 @@ def compete(
     firms.employment[:] = np.exp(log_e + p.adjustment * (np.log(target) - log_e))
     markets.row_employment = markets.row_share * markets.demand / markets.technology
 
-    wage = economy.wage[firms.region] * premium
+    wage = economy.wage[firms.region] * premium_table[cell]
     wages = p.wage_share * markets.technology[s] * wage * firms.employment
     own_rd = economy.rd_intensity[s] * value_added
     profit = value_added - wages - own_rd

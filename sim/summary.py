@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 from sim.metrics import period_labels, rca, specialisation_changes
 from sim.observe import Recorder
@@ -21,7 +20,7 @@ def rca_by_period(recorder: Recorder, start: int, length: int) -> tuple[list[str
 
 def rank_of(values: np.ndarray, index: int) -> int:
     """Rank (1 = highest) of ``values[index]`` among ``values``; ties share the best rank."""
-    return int(rankdata(-values, method="min")[index])
+    return int(1 + np.count_nonzero(values > values[index]))
 
 
 def indicators(

@@ -1,0 +1,87 @@
+"""experiments/benchmark.py --quick runs end to end and prints every row of its table.
+
+A smoke test, not a timed test: no speed, memory or efficiency is asserted (the
+targets may print PASS, MISS or SKIP), only that every figure is measured and shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "experiments" / "benchmark.py"
+
+pytestmark = pytest.mark.slow
+
+#: Rows of the table and how many times each appears: three sizes plus the largest
+#: with scaled jobs, five statistics of the reference comparison, six targets.
+SIZE = r"[\d,]+ firms(, jobs x\d+)?"
+ROWS = {
+    r"^scenario: (bottom_up|no_policy) \(": 1,
+    r"^calendar: \d{4}-\d{4} \(\d+ simulated years": 1,
+    rf"^  firm-years/s at {SIZE} +[\d.]+ [kM] +\(median of \d+": 4,
+    r"^  phase shares at +demand +compete +knowledge +innovation +policy +entry/exit +observe"
+    r" +other$": 1,
+    rf"^  {SIZE}( +\d+\.\d%){{8}}$": 4,
+    r"^  peak memory per firm at [\d,]+ firms +-?\d+ B peak RSS \((VmHWM|ru_maxrss)\) - baseline; "
+    r"\d+ B tracemalloc peak$": 3,
+    r"^  scaling [\d,]+ -> [\d,]+ firms +time x \d+\.\d\d +\(firm-years x": 1,
+    r"^  scaling [\d,]+ -> [\d,]+ firms, jobs x\d+ +time x \d+\.\d\d +\(firm-years x": 1,
+    r"^  scaling 20 -> 40 simulated years at [\d,]+ +time x \d+\.\d\d": 1,
+    r"^  mesa reference firm-years/s +[\d.]+ [kM]": 1,
+    r"^  real core firm-years/s +[\d.]+ [kM]": 1,
+    r"^  speed-up over the reference +x \d+\.\d$": 1,
+    r"^  equivalence \(paired t-test per statistic\) +(indistinguishable|DIFFERENT)": 1,
+    r"^    (employment_growth|firm_ratio|entry_rate|exit_rate|mean_log_size) +real .* p = ": 5,
+    r"^  default run \([\d,]+ firms, sim\.cli\.run\) +\d+\.\d\d s": 1,
+    r"^  whole command \(s3sim hydra\.run\.dir=\.\.\.\) +\d+\.\d\d s$": 1,
+    r"^  sweep efficiency \(": 1,
+    r"^  firm-years/s at [\d,]+ firms +>= 2 M .* (PASS|MISS)$": 1,
+    r"^  speed-up over the Mesa reference +>= x 100 .* (PASS|MISS)$": 1,
+    r"^  default run, build to outputs written +<= 2 s .*whole command .* (PASS|MISS)$": 1,
+    r"^  peak memory per firm at [\d,]+ firms +<= 300 B .* (PASS|MISS)$": 1,
+    r"^  \d+x the firms \(jobs x\d+\) costs +<= x 12 the time .* (PASS|MISS)$": 1,
+    r"^  sweep efficiency +>= 90 % .* (PASS|MISS|SKIP)$": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "figures.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,  # a guard against a hang, not a speed check
+    )
+    return done, out
+
+
+def test_quick_benchmark_exits_cleanly(quick):
+    done, _ = quick
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("pattern", list(ROWS))
+def test_quick_benchmark_prints_the_row(quick, pattern):
+    done, _ = quick
+    lines = done.stdout.splitlines()
+    found = [line for line in lines if re.search(pattern, line)]
+    assert len(found) == ROWS[pattern], f"{pattern!r} in:\n{done.stdout}"
+
+
+def test_quick_benchmark_saves_every_figure(quick):
+    _, out = quick
+    figures = json.loads(out.read_text())
+    for key in ("throughput", "memory", "scaling", "reference", "default_run", "targets"):
+        assert key in figures
+    assert len(figures["targets"]) == 6
+    assert figures["reference"]["ratio"] > 0
