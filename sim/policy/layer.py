@@ -174,7 +174,6 @@ class PolicyLayer:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         m, e = self.model, self.model.economy
         self.planning_year = year
-        self._running = None
         if not self.clusters:
             self._form_clusters()
         phase = self.spec.phase_at(year)
@@ -204,10 +203,12 @@ class PolicyLayer:
         self.coordinator.step()
         self.coordinator.eu_top_up = phase.budget.eu_top_up
         eu_before = self.coordinator.eu_paid
+        self._running = np.flatnonzero(m.firms.project_stage >= 0)
         for gov in self.governments:
             self.ledger.committed[t, gov.region] = gov.allocate(
                 year, available[gov.region], room_later[gov.region]
             )
+        self._running = None  # positions change with entry and exit: find them afresh
         self._book_eu(t, self.coordinator.eu_paid - eu_before)
         for c in self.clusters:
             c.step()
@@ -294,9 +295,13 @@ class PolicyLayer:
 
     # ---- queries ---------------------------------------------------------------------
     def running_projects(self) -> np.ndarray:
-        """Positions of the firms running a project, computed once per planned year."""
+        """Positions of the firms running a project, found once while a year is planned.
+
+        The positions are valid until firms enter or exit, so the cache lives only
+        during :meth:`plan`; outside it they are found afresh at each call.
+        """
         if self._running is None:
-            self._running = np.flatnonzero(self.model.firms.project_stage >= 0)
+            return np.flatnonzero(self.model.firms.project_stage >= 0)
         return self._running
 
     def spearhead_sectors(self, region: int) -> list[int]:
