@@ -142,6 +142,8 @@ class ClusterModel(mesa.Model):
             self.firms,
             self.economy,
             self.dynamics.knowledge,
+            # the firm stream's second child of the year (keys 10_000 + year never meet
+            # the first child's keys, which are years)
             self.streams.get(Stream.FIRMS, 10_000 + self.year),
             self.own_rd,
             pool,
