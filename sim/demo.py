@@ -1,6 +1,7 @@
 """The main job behind ``make demo``: the standard comparison at demo size, then the report.
 
-1. a sweep of every scenario over ``--seeds`` seeds (Hydra multirun on local cores);
+1. a sweep of the scenarios of experiments/standard_comparison.yaml over ``--seeds``
+   seeds (Hydra multirun on local cores);
 2. two no-policy runs with the firm panel, checked against the validation targets;
 3. collect, compare against ``no_policy`` and write the report; print where it is.
 
@@ -32,12 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=10, help="seeds per scenario")
     parser.add_argument("--firms", type=int, default=50000, help="initial firms per run")
     args = parser.parse_args(argv)
+    for name in ("seeds", "firms"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} = {getattr(args, name)}: must be at least 1")
     started = time.perf_counter()
     sweep = args.out.resolve() / "sweep"
     finished = sum(1 for _ in sweep.glob("*/_COMPLETE"))
     if finished:
         print(f"demo: reusing {finished} finished runs in {sweep} (delete it to start afresh)")
-    print(f"demo: running every scenario over {args.seeds} seeds ({args.firms} firms each)")
+    print(f"demo: standard comparison over {args.seeds} seeds ({args.firms} firms each)")
     _s3sim(
         "-m",
         "+experiment=standard_comparison",

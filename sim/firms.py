@@ -136,7 +136,3 @@ class Firms:
         """Sum ``values`` (or count firms if None) per region and sector, shape (R, S)."""
         sums = np.bincount(self.cell(n_sectors), weights=values, minlength=n_regions * n_sectors)
         return sums.reshape(n_regions, n_sectors)
-
-    def nbytes(self) -> int:
-        """Bytes held by the columns (allocated capacity, not just living firms)."""
-        return sum(arr.nbytes for arr in self._data.values())

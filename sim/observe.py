@@ -82,7 +82,6 @@ class Recorder:
 
     def employment_frame(self) -> pd.DataFrame:
         """Tidy employment panel: year, region, sector, employment, firms, value_added."""
-        T, R1, S = self.employment.shape
         idx = pd.MultiIndex.from_product(
             [self.years, self._regions(), self.economy.sectors], names=["year", "region", "sector"]
         )

@@ -81,11 +81,6 @@ class ScenarioSpec:
                 current = phase
         return current
 
-    @property
-    def spends(self) -> bool:
-        """Whether any phase has a positive budget."""
-        return any(p.budget.rate > 0 for p in self.phases)
-
 
 def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(dict(base))

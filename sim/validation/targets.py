@@ -71,9 +71,6 @@ TARGETS: dict[str, Target] = {
     ),
 }
 
-#: Information rows (no target; always reported as passed).
-INFO_ROWS = ("n_firms", "n_years", "n_runs")
-
 
 def target_text(name: str) -> str:
     """Human-readable target of a row (``info`` for information rows)."""
