@@ -4,7 +4,7 @@ The repository keeps Hydra configs at the top level (configs/, with
 configs/scenario linking to scenarios/) so that they sit beside the package
 they mirror. An installed wheel has no repository around it, so the build
 copies configs/ into the package as ``sim/_configs``, following the link;
-``sim.paths.config_dir`` finds whichever exists.
+``sim.config.paths.config_dir`` finds whichever exists.
 """
 
 import shutil

@@ -64,9 +64,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mesa_reference import STATISTICS, RunStats, run_reference  # noqa: E402
 
 from sim.cli import build_model, run  # noqa: E402
-from sim.model import ClusterModel  # noqa: E402
-from sim.paths import config_dir  # noqa: E402
-from sim.settings import build_dynamics, build_economy, run_settings  # noqa: E402
+from sim.config.paths import config_dir  # noqa: E402
+from sim.config.settings import build_dynamics, build_economy, run_settings  # noqa: E402
+from sim.model.model import ClusterModel  # noqa: E402
 
 #: Phase label -> ClusterModel method, in the order of the year.
 PHASES = {

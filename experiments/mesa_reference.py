@@ -1,22 +1,22 @@
 """Reference implementation: the firm-level year of s3sim written as idiomatic Mesa.
 
 One ``mesa.Agent`` per firm holding the same attributes as a row of
-``sim.firms.Firms``; the agents are stepped with ``model.agents.shuffle_do("step")``
+``sim.model.firms.Firms``; the agents are stepped with ``model.agents.shuffle_do("step")``
 and the other per-firm phases with ``model.agents.do(...)``. Sector and cell
 aggregates (shares, mean competitiveness, knowledge pools, employment) are summed
 in Python loops over the agents every year, as a Mesa user would write them; no
 numpy arithmetic runs over agents. Numpy is only used for region-by-sector
 matrices (8 x 26), where the project's own helpers are reused.
 
-The formulas are those of ``sim/competition.py``, ``sim/knowledge.py`` and
-``sim/demography.py`` with the parameters of ``configs/dynamics/default.yaml``
-(passed in as a ``sim.params.Dynamics``). The innovation pipeline and the policy
+The formulas are those of ``sim/model/competition.py``, ``sim/model/knowledge.py`` and
+``sim/model/demography.py`` with the parameters of ``configs/dynamics/default.yaml``
+(passed in as a ``sim.model.params.Dynamics``). The innovation pipeline and the policy
 layer are not implemented: compare with ``ClusterModel(..., policy=None)`` run
 with ``dynamics.innovation.start_rate=0``, where the pipeline starts no project
 and changes nothing.
 
 For a paired comparison the reference starts from the same initial firms
-(``sim.demography.populate`` on the run's setup stream) and sees the same world
+(``sim.model.demography.populate`` on the run's setup stream) and sees the same world
 demand path (the run's world stream) as the real model with the same seed; the
 firm-level draws (shocks, noise, exit, entry) come from the Mesa model's own
 generators, so the two differ only by sampling.
@@ -32,13 +32,13 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from sim.competition import MAX_SHOCK_SCALE, scarcity_premium
-from sim.demography import PRODUCTIVITY_SPREAD, entry_weights, populate
-from sim.economy import Economy
-from sim.observe import current_density
-from sim.params import Dynamics
-from sim.streams import Stream, Streams
-from sim.world import WorldMarkets
+from sim.model.competition import MAX_SHOCK_SCALE, scarcity_premium
+from sim.model.demography import PRODUCTIVITY_SPREAD, entry_weights, populate
+from sim.model.economy import Economy
+from sim.model.observe import current_density
+from sim.model.params import Dynamics
+from sim.model.streams import Stream, Streams
+from sim.model.world import WorldMarkets
 
 
 class Firm(mesa.Agent):

@@ -22,12 +22,12 @@ import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from sim.config.paths import config_dir
+from sim.config.settings import build_dynamics, build_economy, run_settings, to_container
 from sim.errors import ConfigError
-from sim.io import COMPLETE_MARKER, is_complete
-from sim.model import ClusterModel
-from sim.paths import config_dir
-from sim.results import write_results
-from sim.settings import build_dynamics, build_economy, run_settings, to_container
+from sim.model.model import ClusterModel
+from sim.outputs.atomic import COMPLETE_MARKER, is_complete
+from sim.outputs.results import write_results
 
 log = logging.getLogger("s3sim")
 

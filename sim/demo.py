@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from sim.experiments import collect, report
-from sim.io import is_complete
+from sim.outputs.atomic import is_complete
 from sim.validation import validate_runs, write_report
 
 

@@ -8,7 +8,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from sim.paths import config_dir
+from sim.config.paths import config_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

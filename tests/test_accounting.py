@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import build_model, run
-from sim.economy import REST_OF_WORLD
 from sim.metrics import rca_frame
+from sim.model.economy import REST_OF_WORLD
 from tests.conftest import SMALL, compose_config
 
 KEYS = ["year", "region", "sector"]

@@ -6,15 +6,15 @@ import pytest
 import yaml
 
 from sim.cli import build_model
-from sim.params import Dynamics
-from sim.paths import config_dir
+from sim.config.paths import config_dir
+from sim.model.params import Dynamics
 from tests.conftest import SMALL, compose_config
 
 SCENARIOS = sorted(p.stem for p in (config_dir() / "scenario").glob("*.yaml"))
 
 
 def test_dynamics_yaml_matches_the_typed_defaults():
-    """configs/dynamics/default.yaml and sim/params.py state the same defaults."""
+    """configs/dynamics/default.yaml and sim/model/params.py state the same defaults."""
     data = yaml.safe_load((config_dir() / "dynamics" / "default.yaml").read_text())
     defaults = dataclasses.asdict(Dynamics())
     assert set(data) == set(defaults)

@@ -1,7 +1,7 @@
 """One seed drives every random stream: same seed, same outputs; the world is common.
 
 The exogenous world (demand shocks, technology) draws from its own stream keyed
-by seed and year (sim.streams), so runs that differ only in firm behaviour see
+by seed and year (sim.model.streams), so runs that differ only in firm behaviour see
 the same world demand path: common random numbers for scenario comparisons.
 """
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sim.firms import Firms
+from sim.model.firms import Firms
 
 
 def test_add_assigns_ids_in_order_and_grows_by_doubling():

@@ -1,4 +1,4 @@
-"""Step 2 of the year (sim.competition.compete) on small hand-built economies.
+"""Step 2 of the year (sim.model.competition.compete) on small hand-built economies.
 
 The deterministic part (replicator, employment, profits, cash, loss years) is
 checked against the formulas of ``compete``'s docstring worked out firm by firm
@@ -12,11 +12,11 @@ import math
 import numpy as np
 import pytest
 
-from sim.competition import MAX_SHOCK_SCALE, compete
-from sim.economy import Economy, EconomySpec
-from sim.firms import Firms
-from sim.params import Competition
-from sim.world import WorldMarkets
+from sim.model.competition import MAX_SHOCK_SCALE, compete
+from sim.model.economy import Economy, EconomySpec
+from sim.model.firms import Firms
+from sim.model.params import Competition
+from sim.model.world import WorldMarkets
 
 # Two regions x three sectors. va_per_job is in thousand EUR per job, so the
 # reference technology A_s is 0.1, 0.05 and 0.08 million EUR per job.

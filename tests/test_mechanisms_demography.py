@@ -1,15 +1,15 @@
-"""Step 6 of the year (sim.demography): exit, entry weights and entry, on hand-made firms."""
+"""Step 6 of the year (sim.model.demography): exit, entry weights and entry, on hand-made firms."""
 
 import math
 
 import numpy as np
 import pytest
 
-from sim.demography import add_entrants, enter, entry_weights, exits
-from sim.economy import Economy, EconomySpec
-from sim.firms import NO_PROJECT, Firms
-from sim.params import Demography
-from sim.world import WorldMarkets
+from sim.model.demography import add_entrants, enter, entry_weights, exits
+from sim.model.economy import Economy, EconomySpec
+from sim.model.firms import NO_PROJECT, Firms
+from sim.model.params import Demography
+from sim.model.world import WorldMarkets
 
 SPEC = {
     "name": "hand",

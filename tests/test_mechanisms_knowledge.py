@@ -1,4 +1,4 @@
-"""Step 3 of the year (sim.knowledge.learn) on a hand-built economy of 2 regions x 3 sectors.
+"""Step 3 of the year (sim.model.knowledge.learn) on a hand-built economy of 2 regions x 3 sectors.
 
 Sector capability profiles s0 = [1, 0], s1 = [1, 1], s2 = [0, 1] give the cosine
 relatedness phi_01 = phi_12 = 1/sqrt(2) and phi_02 = 0 (diagonal 1).
@@ -9,10 +9,10 @@ import math
 import numpy as np
 import pytest
 
-from sim.economy import Economy, EconomySpec
-from sim.firms import Firms
-from sim.knowledge import learn
-from sim.params import Knowledge
+from sim.model.economy import Economy, EconomySpec
+from sim.model.firms import Firms
+from sim.model.knowledge import learn
+from sim.model.params import Knowledge
 
 SPEC = {
     "name": "hand",

@@ -1,4 +1,4 @@
-"""Step 4 of the year (sim.pipeline.innovate) on hand-built firms and projects.
+"""Step 4 of the year (sim.model.pipeline.innovate) on hand-built firms and projects.
 
 Economy: 2 regions x 3 sectors with reference technology A = [0.1, 0.05, 0.08]
 million EUR per job and relatedness phi_01 = phi_12 = 1/sqrt(2), phi_02 = 0.
@@ -11,10 +11,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.economy import Economy, EconomySpec
-from sim.firms import NO_PROJECT, Firms
-from sim.params import Dynamics, Innovation
-from sim.pipeline import ABANDON, ADVANCE, CAUSES, STALL, START, SUCCESS, innovate
+from sim.model.economy import Economy, EconomySpec
+from sim.model.firms import NO_PROJECT, Firms
+from sim.model.params import Dynamics, Innovation
+from sim.model.pipeline import ABANDON, ADVANCE, CAUSES, STALL, START, SUCCESS, innovate
 from tests.conftest import compose_config
 
 SPEC = {

@@ -1,4 +1,4 @@
-"""Step 1 of the year (sim.world.WorldMarkets.move) on the default economy's 26 sectors."""
+"""Step 1 of the year (sim.model.world.WorldMarkets.move) on the default economy's 26 sectors."""
 
 import copy
 import math
@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.economy import Economy, EconomySpec
-from sim.world import WorldMarkets
+from sim.model.economy import Economy, EconomySpec
+from sim.model.world import WorldMarkets
 from tests.conftest import compose_config
 
 

@@ -2,12 +2,12 @@
 
 Each treatment is a scenario whose only instrument with a share (1) is the one
 under test, compared with ``no_policy`` on the same seeds. Random streams are
-common to both (sim.streams), so until the first funded year the two runs are
+common to both (sim.model.streams), so until the first funded year the two runs are
 the same economy: in that year the instrument's effect is exact, firm by firm.
 Over the whole run the paths part, and effects are pooled over seeds and
 compared with the standard error of the seed-by-seed (paired) differences.
 
-What the pipeline does with a grant (sim.pipeline): it lowers what a firm pays
+What the pipeline does with a grant (sim.model.pipeline): it lowers what a firm pays
 for the stage. A grant never starts a project (starts are drawn before the
 year's payments, from knowledge and cash), and it is reserved at the end of a
 year for projects already running, so a project's first year is paid by the
@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import build_model
-from sim.pipeline import ABANDON, ADVANCE, STALL, START, SUCCESS
+from sim.model.pipeline import ABANDON, ADVANCE, STALL, START, SUCCESS
 from tests.conftest import compose_config
 
 INSTRUMENTS = ["rd_grant", "demonstrator", "industrialisation", "marketisation"]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import build_model, run
-from sim.paths import config_dir
+from sim.config.paths import config_dir
 from tests.conftest import ROOT, SMALL, compose_config
 
 SCENARIOS = sorted(p.stem for p in (config_dir() / "scenario").glob("*.yaml"))

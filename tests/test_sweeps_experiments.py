@@ -12,7 +12,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
-from sim.paths import config_dir
+from sim.config.paths import config_dir
 from tests.test_sweeps_support import (
     ECONOMY,
     JOBLIB,

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.experiments.render import fmt_number
+from sim.experiments.markup import fmt_number
 from tests.test_sweeps_support import (
     SCENARIOS,
     SEEDS,

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from sim.validation import validate_runs, write_report
-from sim.validation.cli import main
-from sim.validation.render import render_json
+from sim.validation.command import main
 from sim.validation.targets import COLUMNS, TARGETS
+from sim.validation.writer import render_json
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = list(range(2000, 2020))

@@ -1,4 +1,4 @@
-"""Known-answer tests of the stylised-fact statistics in sim.validation.stats."""
+"""Known-answer tests of the stylised-fact statistics in sim.validation.facts."""
 
 import math
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.validation import stats
+from sim.validation import stylised_facts as facts
 from sim.validation.targets import TARGETS, Target
 
 
@@ -20,7 +20,7 @@ def pareto(rng: np.random.Generator, alpha: float, n: int) -> np.ndarray:
 
 def test_hill_recovers_pareto_exponent():
     rng = np.random.default_rng(11)
-    alpha_hat, k = stats.hill_alpha(pareto(rng, 1.06, 200_000), tail_fraction=0.05)
+    alpha_hat, k = facts.hill_alpha(pareto(rng, 1.06, 200_000), tail_fraction=0.05)
     assert k == 10_000
     # The Hill estimator on an exact Pareto tail is asymptotically normal with
     # SE = alpha / sqrt(k) = 1.06 / 100 = 0.0106; 4 SE = 0.042.
@@ -30,11 +30,11 @@ def test_hill_recovers_pareto_exponent():
 
 def test_hill_hand_computed_and_degenerate():
     # x = 8, 4, 2, 1 with k = 2: alpha = 2 / (ln(8/2) + ln(4/2)) = 2 / ln 8.
-    alpha_hat, k = stats.hill_alpha(np.array([1.0, 2.0, 4.0, 8.0]), tail_fraction=0.5, min_k=2)
+    alpha_hat, k = facts.hill_alpha(np.array([1.0, 2.0, 4.0, 8.0]), tail_fraction=0.5, min_k=2)
     assert k == 2
     assert alpha_hat == pytest.approx(2 / math.log(8))
-    assert math.isnan(stats.hill_alpha(np.ones(100), 0.5)[0])  # flat tail
-    assert math.isnan(stats.hill_alpha(np.arange(1.0, 101.0), 0.05)[0])  # k = 5 < 10
+    assert math.isnan(facts.hill_alpha(np.ones(100), 0.5)[0])  # flat tail
+    assert math.isnan(facts.hill_alpha(np.arange(1.0, 101.0), 0.05)[0])  # k = 5 < 10
 
 
 def test_hill_by_year_one_row_per_year():
@@ -42,7 +42,7 @@ def test_hill_by_year_one_row_per_year():
     firms = pd.DataFrame(
         {"year": np.repeat([2000, 2001], 1000), "employment": pareto(rng, 1.5, 2000)}
     )
-    out = stats.hill_by_year(firms)
+    out = facts.hill_by_year(firms)
     assert out["year"].tolist() == [2000, 2001]
     assert out["k"].tolist() == [50, 50]
     assert out["alpha"].notna().all()
@@ -59,7 +59,7 @@ def test_growth_rates_pairs_consecutive_years_and_demeans():
             "employment": [10.0, 4.0, 20.0, 2.0, 5.0],
         }
     )
-    g = stats.growth_rates(firms).sort_values("firm_id")
+    g = facts.growth_rates(firms).sort_values("firm_id")
     assert g["year"].tolist() == [2001, 2001]  # 2003 has no 2002 to pair with
     assert g["size"].tolist() == [10.0, 4.0]
     assert g["growth"].to_numpy() == pytest.approx([math.log(2), math.log(0.5)])
@@ -73,7 +73,7 @@ N_FIT = 20_000
 
 def test_subbotin_shape_of_laplace_is_one():
     x = np.random.default_rng(5).laplace(size=N_FIT)
-    beta, n = stats.subbotin_shape(x)
+    beta, n = facts.subbotin_shape(x)
     assert n == N_FIT
     assert beta == pytest.approx(1.0, abs=4 * 0.014)
     assert TARGETS["growth_subbotin_shape"].contains(beta)
@@ -81,24 +81,24 @@ def test_subbotin_shape_of_laplace_is_one():
 
 def test_subbotin_shape_of_normal_is_two_and_fails_target():
     x = np.random.default_rng(6).normal(size=N_FIT)
-    beta, _ = stats.subbotin_shape(x)
+    beta, _ = facts.subbotin_shape(x)
     assert beta == pytest.approx(2.0, abs=4 * 0.030)
     assert not TARGETS["growth_subbotin_shape"].contains(beta)
 
 
 def test_subbotin_subsamples_deterministically():
     x = np.random.default_rng(7).laplace(size=5_000)
-    first = stats.subbotin_shape(x, max_n=1_000)
+    first = facts.subbotin_shape(x, max_n=1_000)
     assert first[1] == 1_000
-    assert stats.subbotin_shape(x, max_n=1_000) == first
-    assert math.isnan(stats.subbotin_shape(np.zeros(50))[0])
+    assert facts.subbotin_shape(x, max_n=1_000) == first
+    assert math.isnan(facts.subbotin_shape(np.zeros(50))[0])
 
 
 def test_volatility_size_slope_recovers_exponent():
     rng = np.random.default_rng(8)
     size = np.exp(rng.uniform(0.0, math.log(1e4), 100_000))
     growth = rng.normal(0.0, 0.3 * size**-0.2)
-    b, bins = stats.volatility_size_slope(size, growth, n_bins=12, min_per_bin=50)
+    b, bins = facts.volatility_size_slope(size, growth, n_bins=12, min_per_bin=50)
     assert bins == 12
     # Each bin holds ~8,300 firms, so ln sd has SE ~ 1/sqrt(2 n) ~ 0.008 and the
     # slope over a 9.2-wide ln-size range has SE ~ 0.001; the tolerance 0.01 also
@@ -111,9 +111,9 @@ def test_volatility_size_slope_drops_small_bins():
     rng = np.random.default_rng(9)
     size = np.concatenate([np.exp(rng.uniform(0, 3, 3_000)), [1e4]])  # one lone giant
     growth = rng.normal(0.0, size**-0.2)
-    _, bins = stats.volatility_size_slope(size, growth, n_bins=12, min_per_bin=50)
+    _, bins = facts.volatility_size_slope(size, growth, n_bins=12, min_per_bin=50)
     assert bins < 12
-    assert math.isnan(stats.volatility_size_slope(np.ones(10), np.ones(10))[0])
+    assert math.isnan(facts.volatility_size_slope(np.ones(10), np.ones(10))[0])
 
 
 # --- entry, exit, survival ----------------------------------------------------------------------
@@ -132,7 +132,7 @@ def hand_panel() -> pd.DataFrame:
 
 
 def test_entry_exit_counts_by_hand():
-    out = stats.entry_exit(hand_panel()).set_index("year")
+    out = facts.entry_exit(hand_panel()).set_index("year")
     # 2001: firms 3 and 4 gone, 5 and 6 enter; 4 active in 2000.
     # 2002: firms 2 and 6 gone, 7 enters (8 is new but age 3: not an entrant).
     # 2003: nobody enters or exits. Survival: of 2001's entrants (5, 6) only 5
@@ -150,7 +150,7 @@ def test_entry_exit_counts_by_hand():
 def test_entry_exit_skips_years_without_predecessor():
     panel = hand_panel()
     panel = panel[panel["year"] != 2001]
-    out = stats.entry_exit(panel)
+    out = facts.entry_exit(panel)
     assert out["year"].tolist() == [2003]  # 2002 has no 2001, 2000 has no 1999
     assert math.isnan(out["survivors"].iloc[0])
 
@@ -171,8 +171,8 @@ def test_galton_regression_on_ar1_pairs():
             "rsca": np.concatenate([x, y]),
         }
     )
-    pairs = stats.lagged_pairs(panel, "rsca", 8)
-    slope, r, m = stats.galton_regression(pairs["x"].to_numpy(), pairs["y"].to_numpy())
+    pairs = facts.lagged_pairs(panel, "rsca", 8)
+    slope, r, m = facts.galton_regression(pairs["x"].to_numpy(), pairs["y"].to_numpy())
     assert m == n
     # SE(slope) = sqrt(1 - rho^2) / sqrt(n) = 0.0061 and SE(r) ~ (1 - rho^2) /
     # sqrt(n) = 0.0053 for independent pairs; tolerance 4 SE.
@@ -191,12 +191,12 @@ def test_lagged_pairs_uses_exact_lag_and_drops_missing():
             "rsca": [0.1, 0.2, 0.3, np.nan, 0.5, 0.6],
         }
     )
-    pairs = stats.lagged_pairs(panel, "rsca", 8)
+    pairs = facts.lagged_pairs(panel, "rsca", 8)
     assert sorted(zip(pairs["region"], pairs["x"], pairs["y"], strict=True)) == [
         ("a", 0.1, 0.3),
         ("b", 0.5, 0.6),
     ]
-    assert math.isnan(stats.galton_regression(np.ones(5), np.arange(5.0))[0])
+    assert math.isnan(facts.galton_regression(np.ones(5), np.arange(5.0))[0])
 
 
 # --- relatedness and gains ----------------------------------------------------------------------
@@ -220,31 +220,31 @@ def gain_panel(probabilities: list[float], per_quintile: int = 100) -> pd.DataFr
 
 
 def test_gain_by_quintile_recovers_constructed_probabilities():
-    sample = stats.gain_sample(gain_panel([0.0, 0.1, 0.2, 0.3, 0.4]), horizon=5)
+    sample = facts.gain_sample(gain_panel([0.0, 0.1, 0.2, 0.3, 0.4]), horizon=5)
     assert len(sample) == 500
-    table = stats.gain_by_quintile(sample["density"], sample["gain"])
+    table = facts.gain_by_quintile(sample["density"], sample["gain"])
     assert table["n"].tolist() == [100] * 5
     assert table["gains"].tolist() == [0, 10, 20, 30, 40]
     assert table["p"].to_numpy() == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
     # One observation per cluster: the binomial SE sqrt(p (1 - p) / (n - 1)).
     assert table["se"].to_numpy() == pytest.approx(np.sqrt(table["p"] * (1 - table["p"]) / 99))
-    rises, ratio, rho = stats.gain_profile_test(table["p"], table["se"])
+    rises, ratio, rho = facts.gain_profile_test(table["p"], table["se"])
     assert rises and ratio == math.inf and rho == pytest.approx(1.0)
     assert TARGETS["relatedness_gain_ratio"].contains(ratio)
 
 
 def test_gain_quintiles_are_rank_based_under_ties():
-    table = stats.gain_by_quintile(np.zeros(503), np.ones(503, dtype=bool))
+    table = facts.gain_by_quintile(np.zeros(503), np.ones(503, dtype=bool))
     assert table["n"].tolist() == [100, 101, 100, 101, 101]  # ceil(5 r / 503), r = 1..503
     assert table["p"].tolist() == [1.0] * 5
 
 
 def test_gain_se_is_clustered():
     gain = np.tile([True, False, False, False], 50)
-    single = stats.gain_by_quintile(np.arange(200.0), gain)
+    single = facts.gain_by_quintile(np.arange(200.0), gain)
     density, doubled_gain = np.repeat(np.arange(200.0), 2), np.repeat(gain, 2)
-    clustered = stats.gain_by_quintile(density, doubled_gain, np.repeat(np.arange(200), 2))
-    naive = stats.gain_by_quintile(density, doubled_gain)
+    clustered = facts.gain_by_quintile(density, doubled_gain, np.repeat(np.arange(200), 2))
+    naive = facts.gain_by_quintile(density, doubled_gain)
     # Duplicating every observation adds no information: the clustered SE is
     # unchanged, while the naive one shrinks by about 1/sqrt(2).
     assert clustered["p"].to_numpy() == pytest.approx(single["p"].to_numpy())
@@ -266,13 +266,13 @@ def test_gain_se_is_clustered():
     ],
 )
 def test_gain_profile_rule(p, se, rises):
-    assert stats.gain_profile_test(np.array(p), np.array(se))[0] is rises
+    assert facts.gain_profile_test(np.array(p), np.array(se))[0] is rises
 
 
 def test_gain_ratio_edge_cases():
-    assert stats.gain_profile_test(np.array([0.1, 0.1, 0.2, 0.2, 0.25]), np.zeros(5))[1] == 2.5
-    assert stats.gain_profile_test(np.array([0, 0, 0, 0, 0.1]), np.zeros(5))[1] == math.inf
-    assert math.isnan(stats.gain_profile_test(np.zeros(5), np.zeros(5))[1])
+    assert facts.gain_profile_test(np.array([0.1, 0.1, 0.2, 0.2, 0.25]), np.zeros(5))[1] == 2.5
+    assert facts.gain_profile_test(np.array([0, 0, 0, 0, 0.1]), np.zeros(5))[1] == math.inf
+    assert math.isnan(facts.gain_profile_test(np.zeros(5), np.zeros(5))[1])
 
 
 # --- targets ------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_the_wheel_carries_configs_and_runs_from_elsewhere(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sim, sim.paths; print(sim.__file__); print(sim.paths.config_dir())",
+            "import sim, sim.config.paths as paths; print(sim.__file__); print(paths.config_dir())",
         ],
         check=True,
         cwd=work,

@@ -20,7 +20,7 @@ Example::
 
 from pathlib import Path
 
-from sim.data.errors import DataError
+from sim.data.data_errors import DataError
 from sim.data.initial import (
     MISSING_RULES,
     UNKNOWN_RULES,

@@ -1,6 +1,6 @@
 """Low-level reading of a CSV file: bytes to decoded records with their line numbers.
 
-Every problem is a :class:`~sim.data.errors.DataError` naming the file and line.
+Every problem is a :class:`~sim.data.data_errors.DataError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import io
 import os
 from dataclasses import dataclass
 
-from sim.data.errors import DataError, show
+from sim.data.data_errors import DataError, show
 
 _DELIMITERS = (",", ";", "\t")
 

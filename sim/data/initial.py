@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from sim.data import nace
-from sim.data.cells import TOLERANCE, Cell, Evaluator, RegionCells
-from sim.data.errors import DataError, show
+from sim.data.data_errors import DataError, show
 from sim.data.mapping import SectorMapping, load_mapping
 from sim.data.readers import read_observations
+from sim.data.sector_rules import TOLERANCE, Cell, Evaluator, RegionCells
 
 MISSING_RULES = ("error", "impute_from_aggregate")
 """Values of ``missing``: raise on a missing cell, or fill it from an aggregate of the file."""

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from sim.data import nace
-from sim.data.errors import DataError, show
+from sim.data.data_errors import DataError, show
 
 _TOP_KEYS = {"sectors", "name", "description", "classification", "notes"}
 _EXCEPT = re.compile(r"\s+except\s+", re.IGNORECASE)

@@ -2,7 +2,7 @@
 
 Every reader returns the same long table (:class:`Observations`), one row per
 observation, with the employment converted to persons. Problems are a
-:class:`~sim.data.errors.DataError` naming the file and the line.
+:class:`~sim.data.data_errors.DataError` naming the file and the line.
 
 The layouts and their columns are described in :mod:`sim.data.layouts`.
 """
@@ -20,7 +20,7 @@ import pandas as pd
 
 from sim.data import nace
 from sim.data.csvfile import CsvTable, code_part, read_csv
-from sim.data.errors import DataError, show
+from sim.data.data_errors import DataError, show
 from sim.data.flags import confidential_flag, split_flags
 from sim.data.layouts import LAYOUTS, MISSING_MARKERS, REQUIRED, UNITS, detect_layout
 

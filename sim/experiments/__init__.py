@@ -17,8 +17,8 @@ from sim.experiments.compare import (
     compare_runs,
 )
 from sim.experiments.progress import progress
-from sim.experiments.report import report
 from sim.experiments.sweep import SweepError, find_run_dirs
+from sim.experiments.sweep_report import report
 from sim.experiments.tables import write_comparison
 
 __all__ = [

@@ -18,7 +18,7 @@ from omegaconf import DictConfig
 from tqdm import tqdm
 
 from sim.experiments.progress import _stderr_is_terminal
-from sim.io import COMPLETE_MARKER
+from sim.outputs.atomic import COMPLETE_MARKER
 
 
 def sweep_size(task_overrides: list[str], sweeper_params: dict[str, Any] | None) -> int | None:

@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from sim.experiments.cells import cost_per_job_cell, paired_cell
-from sim.experiments.stats import rng_for
+from sim.experiments.comparison_cells import cost_per_job_cell, paired_cell
+from sim.experiments.paired_stats import rng_for
 from sim.experiments.sweep import SPEARHEADS, SweepError, natural_key, override_columns
 
 COST_PER_JOB = "cost_per_job"

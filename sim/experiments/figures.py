@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from sim.experiments.aggregate import mean_over_runs, panel_rows, spearhead_sectors
-from sim.experiments.render import Block, Image, Text
+from sim.experiments.markup import Block, Image, Text
 from sim.experiments.sweep import OVERRIDE_PREFIX
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiments.compare import COST_PER_JOB, ComparisonResult
-from sim.experiments.render import fmt_number, fmt_p, markdown_table
+from sim.experiments.markup import fmt_number, fmt_p, markdown_table
 from sim.experiments.sweep import OVERRIDE_PREFIX
 
 MORE_SEEDS_MARK = "*"

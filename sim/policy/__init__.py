@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.economy import Economy
+from sim.model.economy import Economy
 from sim.policy.layer import PolicyLayer
 from sim.policy.spec import ScenarioSpec, parse_scenario
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.firms import NO_CLUSTER, Firms
-from sim.params import N_STAGES, Clusters
+from sim.model.firms import NO_CLUSTER, Firms
+from sim.model.params import N_STAGES, Clusters
 
 MILESTONES_PER_STAGE = 3
 

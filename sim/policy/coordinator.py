@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.params import Pilots
+from sim.model.params import Pilots
 
 
 @dataclass

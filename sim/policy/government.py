@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.knowledge import knowledge_intensity
-from sim.params import N_STAGES
-from sim.pipeline import stage_cost
+from sim.model.knowledge import knowledge_intensity
+from sim.model.params import N_STAGES
+from sim.model.pipeline import stage_cost
 from sim.policy.instruments import Instrument
 from sim.policy.selection import Pot, award, perceive
 

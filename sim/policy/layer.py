@@ -1,12 +1,13 @@
-"""The policy layer: what the model asks of policy each year (see sim.model.PolicyLayer)."""
+"""The policy layer: what the model asks of policy each year (see sim.model.model.PolicyLayer)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from sim.firms import Firms
-from sim.pipeline import ABANDON, ADVANCE, SUCCESS, Outcome, Support
+from sim.model.firms import Firms
+from sim.model.pipeline import ABANDON, ADVANCE, SUCCESS, Outcome, Support
+from sim.model.streams import Stream
 from sim.policy.clusters import Cluster, Roadmap, assign_members, form_clusters
 from sim.policy.coordinator import Coordinator
 from sim.policy.government import Government, stage_weight_of
@@ -15,7 +16,6 @@ from sim.policy.instruments import build as build_instrument
 from sim.policy.ledger import Ledger
 from sim.policy.picking import pick_spearheads
 from sim.policy.spec import PolicyPhase, ScenarioSpec
-from sim.streams import Stream
 
 EU = "eu"
 #: Yearly completions of each stage per running project of a value chain, roughly

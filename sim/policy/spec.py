@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.policy.instruments import build as build_instrument
-from sim.schema import bounded, parse
 
 RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
 PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")

@@ -2,10 +2,10 @@
 
 ``validate_runs`` computes the table of statistics for one or several run
 directories, ``write_report`` writes it as ``validation.md`` and
-``validation.json``; ``s3sim-validate`` (:mod:`sim.validation.cli`) does both.
+``validation.json``; ``s3sim-validate`` (:mod:`sim.validation.command`) does both.
 """
 
-from sim.validation.report import validate_runs, write_report
 from sim.validation.rundir import InputError
+from sim.validation.table import validate_runs, write_report
 
 __all__ = ["InputError", "validate_runs", "write_report"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from sim.validation.cli import main
+from sim.validation.command import main
 
 sys.exit(main())

@@ -2,7 +2,7 @@
 
 Pure functions on the specialisation panel of ``docs/outputs.md``
 (``year, region, sector, rca, rsca, relatedness_density``) or on arrays pooled
-from several runs. Re-exported by :mod:`sim.validation.stats`.
+from several runs. Re-exported by :mod:`sim.validation.stylised_facts`.
 """
 
 from __future__ import annotations

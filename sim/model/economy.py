@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.metrics import cosine_relatedness
-from sim.schema import bounded, parse
 
 SECTOR_GROUPS = ("mature_manufacturing", "other_industry", "services", "emerging")
 GROUP_LABELS = {

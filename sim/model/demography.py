@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.economy import Economy
-from sim.firms import Firms
-from sim.params import Demography, Dynamics
-from sim.world import WorldMarkets
+from sim.model.economy import Economy
+from sim.model.firms import Firms
+from sim.model.params import Demography, Dynamics
+from sim.model.world import WorldMarkets
 
 #: Tail exponent of the initial firm-size draw (Axtell 2001: 1.06 for US firms).
 INITIAL_TAIL = 1.06

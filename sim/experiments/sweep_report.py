@@ -23,7 +23,7 @@ from sim.experiments.aggregate import sector_groups
 from sim.experiments.collect import PANEL_DIR, load_runs
 from sim.experiments.compare import compare_runs
 from sim.experiments.figures import FigureContext
-from sim.experiments.render import (
+from sim.experiments.markup import (
     Block,
     Details,
     Heading,

@@ -165,7 +165,7 @@ def write_report(table: pd.DataFrame, out_dir: Path | str) -> tuple[Path, Path]:
     """Write ``validation.md`` and ``validation.json`` atomically into ``out_dir``.
 
     Args:
-        table: The table from :func:`sim.validation.report.validate_runs`.
+        table: The table from :func:`sim.validation.table.validate_runs`.
         out_dir: Existing or new directory.
 
     Returns:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.economy import REST_OF_WORLD
-from sim.model import ClusterModel
+from sim.model.economy import REST_OF_WORLD
+from sim.model.model import ClusterModel
 
 
 def plot_run(

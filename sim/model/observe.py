@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.economy import REST_OF_WORLD, Economy
-from sim.firms import Firms
 from sim.metrics import rca, relatedness_density
-from sim.pipeline import CAUSES, EVENTS
-from sim.world import WorldMarkets
+from sim.model.economy import REST_OF_WORLD, Economy
+from sim.model.firms import Firms
+from sim.model.pipeline import CAUSES, EVENTS
+from sim.model.world import WorldMarkets
 
 
 def current_density(

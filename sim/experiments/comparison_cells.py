@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.experiments.stats import mean_interval, ratio_interval, wilcoxon_p
+from sim.experiments.paired_stats import mean_interval, ratio_interval, wilcoxon_p
 
 EMPTY_CELL: dict = {
     "n_pairs": 0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.metrics import period_labels, rca, specialisation_changes
-from sim.observe import Recorder
+from sim.model.observe import Recorder
 
 
 def rca_by_period(recorder: Recorder, start: int, length: int) -> tuple[list[str], np.ndarray]:

@@ -1,15 +1,15 @@
 """Typed behavioural parameters of the firm population (the ``dynamics`` config group).
 
 Defaults live in ``configs/dynamics/default.yaml``; docs/ODD.md gives the
-reason or source of each. Ranges are enforced by :func:`sim.schema.parse`.
+reason or source of each. Ranges are enforced by :func:`sim.config.schema.parse`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
-from sim.schema import bounded, parse
 
 N_STAGES = 4
 STAGES = ("rd", "demonstration", "industrialisation", "marketisation")

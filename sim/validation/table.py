@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.validation import stats
-from sim.validation.render import write_report
+from sim.validation import stylised_facts as facts
 from sim.validation.rundir import RunData, load_runs
 from sim.validation.targets import COLUMNS, TARGETS
+from sim.validation.writer import write_report
 
 __all__ = ["GALTON_LAG", "GAIN_HORIZON", "TAIL_FRACTION", "validate_runs", "write_report"]
 
@@ -77,7 +77,7 @@ def _runs_in(frame: pd.DataFrame) -> int:
 
 
 def _hill_row(runs: list[RunData]) -> dict:
-    per = _per_run(runs, lambda f: stats.hill_by_year(f, TAIL_FRACTION, MIN_TAIL), "firms").dropna()
+    per = _per_run(runs, lambda f: facts.hill_by_year(f, TAIL_FRACTION, MIN_TAIL), "firms").dropna()
     note = (
         f"mean of per-year Hill estimates over {len(per)} run-years (years {_span(per['year'])}), "
         f"tail = top {TAIL_FRACTION:.0%} of firms by employment"
@@ -91,16 +91,16 @@ def _hill_row(runs: list[RunData]) -> dict:
 
 
 def _growth_rows(runs: list[RunData]) -> list[dict]:
-    g = _per_run(runs, stats.growth_rates, "firms")
+    g = _per_run(runs, facts.growth_rates, "firms")
     n_runs = _runs_in(g)
     where = f"pooled over {n_runs} run(s), years {_span(g['year'])}"
-    beta, n_used = stats.subbotin_shape(g["growth_dm"].to_numpy())
+    beta, n_used = facts.subbotin_shape(g["growth_dm"].to_numpy())
     sub = f"{n_used:,} (fixed-seed subsample) of {len(g):,}" if n_used < len(g) else f"{len(g):,}"
     beta_note = (
         f"gennorm fit to {sub} log growth rates of firms alive in t-1 and t, "
         f"demeaned per run-year, {where}"
     )
-    slope, bins = stats.volatility_size_slope(
+    slope, bins = facts.volatility_size_slope(
         g["size"].to_numpy(), g["growth_dm"].to_numpy(), N_SIZE_BINS, MIN_PER_BIN
     )
     slope_note = (
@@ -115,7 +115,7 @@ def _growth_rows(runs: list[RunData]) -> list[dict]:
 
 
 def _demography_rows(runs: list[RunData]) -> list[dict]:
-    ee = _per_run(runs, stats.entry_exit, "firms")
+    ee = _per_run(runs, facts.entry_exit, "firms")
     n_runs = _runs_in(ee)
     rows = []
     for name, col, count in (
@@ -142,8 +142,8 @@ def _demography_rows(runs: list[RunData]) -> list[dict]:
 
 
 def _galton_rows(runs: list[RunData]) -> list[dict]:
-    pairs = _per_run(runs, lambda s: stats.lagged_pairs(s, "rsca", GALTON_LAG), "spec")
-    slope, r, n = stats.galton_regression(pairs["x"].to_numpy(), pairs["y"].to_numpy())
+    pairs = _per_run(runs, lambda s: facts.lagged_pairs(s, "rsca", GALTON_LAG), "spec")
+    slope, r, n = facts.galton_regression(pairs["x"].to_numpy(), pairs["y"].to_numpy())
     n_runs = _runs_in(pairs)
     note = (
         f"OLS of rsca(t+{GALTON_LAG}) on rsca(t), {n:,} region-sector pairs, "
@@ -156,9 +156,9 @@ def _galton_rows(runs: list[RunData]) -> list[dict]:
 
 
 def _gain_row(runs: list[RunData]) -> tuple[dict, dict[str, Any]]:
-    sample = _per_run(runs, lambda s: stats.gain_sample(s, GAIN_HORIZON), "spec")
+    sample = _per_run(runs, lambda s: facts.gain_sample(s, GAIN_HORIZON), "spec")
     cluster = sample.groupby(["run", "region", "sector"]).ngroup().to_numpy()
-    table = stats.gain_by_quintile(sample["density"].to_numpy(), sample["gain"].to_numpy(), cluster)
+    table = facts.gain_by_quintile(sample["density"].to_numpy(), sample["gain"].to_numpy(), cluster)
     n_runs = _runs_in(sample)
     head = (
         f"P(rca >= 1 at t+{GAIN_HORIZON} | rca < 1 at t) by quintile of relatedness density "
@@ -167,7 +167,7 @@ def _gain_row(runs: list[RunData]) -> tuple[dict, dict[str, Any]]:
     )
     if table.empty:
         return _row("relatedness_gain_ratio", np.nan, head, n_runs, False), {}
-    rises, ratio, rho = stats.gain_profile_test(table["p"].to_numpy(), table["se"].to_numpy())
+    rises, ratio, rho = facts.gain_profile_test(table["p"].to_numpy(), table["se"].to_numpy())
     probs = "; ".join(
         f"q{int(q.quintile)} {q.p:.3f} ({int(q.gains)}/{int(q.n)})" for q in table.itertuples()
     )

@@ -11,10 +11,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.validation.render import format_value
-from sim.validation.report import validate_runs, write_report
 from sim.validation.rundir import InputError
+from sim.validation.table import validate_runs, write_report
 from sim.validation.targets import TARGETS, target_text
+from sim.validation.writer import format_value
 
 PROG = "s3sim-validate"
 

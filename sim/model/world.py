@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.economy import Economy
+from sim.model.economy import Economy
 
 
 class WorldMarkets:

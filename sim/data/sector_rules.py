@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sim.data import flags as flagmod
 from sim.data import nace
-from sim.data.errors import DataError
+from sim.data.data_errors import DataError
 from sim.data.mapping import MappingEntry
 
 TOLERANCE = 1e-6

@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.io import mark_complete, write_json, write_parquet, write_text
+from sim.outputs.atomic import mark_complete, write_json, write_parquet, write_text
 from sim.metrics import period_means
-from sim.model import ClusterModel
-from sim.params import STAGES
-from sim.settings import RunSettings
-from sim.summary import indicators
+from sim.model.model import ClusterModel
+from sim.model.params import STAGES
+from sim.config.settings import RunSettings
+from sim.outputs.summary import indicators
 
 
 def project_frame(model: ClusterModel) -> pd.DataFrame:
@@ -94,7 +94,7 @@ def write_results(
     write_json(out_dir / "summary.json", summary)
     write_text(out_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
     if settings.output.plots:
-        from sim.run_plots import plot_run
+        from sim.outputs.run_plots import plot_run
 
         plot_run(model, out_dir, employment, periods, policy_frames)
     mark_complete(out_dir)

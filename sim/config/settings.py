@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from sim.economy import Economy, EconomySpec, RegionSpec
+from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
-from sim.params import Dynamics
-from sim.schema import bounded, parse
+from sim.model.economy import Economy, EconomySpec, RegionSpec
+from sim.model.params import Dynamics
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
     Sectors (profiles, trends, tags) come from the economy config; the regions
     and their employment, exactly as in the file after mapping, from the data.
     Sectors the file has no statistics for (emerging value chains) start with no
-    jobs anywhere; their world demand still exists (see sim.world.WorldMarkets).
+    jobs anywhere; their world demand still exists (see sim.model.world.WorldMarkets).
     """
     from sim.data import load_initial_employment
 

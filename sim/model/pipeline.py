@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.economy import Economy
-from sim.firms import NO_PROJECT, Firms
-from sim.knowledge import knowledge_intensity
-from sim.params import Innovation
+from sim.model.economy import Economy
+from sim.model.firms import NO_PROJECT, Firms
+from sim.model.knowledge import knowledge_intensity
+from sim.model.params import Innovation
 
 # event codes of projects.parquet
 START, ADVANCE, STALL, ABANDON, SUCCESS, PAY = range(6)

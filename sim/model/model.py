@@ -8,15 +8,15 @@ import mesa
 import numpy as np
 from tqdm import tqdm
 
-from sim.competition import compete
-from sim.demography import add_entrants, enter, entry_weights, exits, populate
-from sim.economy import Economy
-from sim.knowledge import learn
-from sim.observe import Recorder, current_density
-from sim.params import Dynamics
-from sim.pipeline import Outcome, Support, innovate
-from sim.streams import Stream, Streams
-from sim.world import WorldMarkets
+from sim.model.competition import compete
+from sim.model.demography import add_entrants, enter, entry_weights, exits, populate
+from sim.model.economy import Economy
+from sim.model.knowledge import learn
+from sim.model.observe import Recorder, current_density
+from sim.model.params import Dynamics
+from sim.model.pipeline import Outcome, Support, innovate
+from sim.model.streams import Stream, Streams
+from sim.model.world import WorldMarkets
 
 
 class PolicyLayer(Protocol):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.economy import Economy
-from sim.firms import Firms
-from sim.params import Competition
-from sim.world import WorldMarkets
+from sim.model.economy import Economy
+from sim.model.firms import Firms
+from sim.model.params import Competition
+from sim.model.world import WorldMarkets
 
 #: Cap on the Laplace scale of a tiny firm's shock (the mean correction needs < 1).
 MAX_SHOCK_SCALE = 0.6

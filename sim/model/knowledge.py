@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.economy import Economy
-from sim.firms import Firms
-from sim.params import Knowledge
+from sim.model.economy import Economy
+from sim.model.firms import Firms
+from sim.model.params import Knowledge
 
 
 def knowledge_intensity(firms: Firms, idx: np.ndarray | None = None) -> np.ndarray:

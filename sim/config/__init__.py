@@ -1,0 +1,1 @@
+"""From a composed Hydra config to typed settings: schemas, defaults and where configs live."""
