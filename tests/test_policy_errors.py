@@ -51,6 +51,13 @@ BAD = [
     ),
     (
         "bottom_up",
+        ["scenario.budget.funding=borrowing"],
+        "scenario.budget.funding = 'borrowing'",
+        "must be one of tax, external",
+    ),
+    ("bottom_up", ["scenario.budget.mcpf=0.5"], "scenario.budget.mcpf = 0.5", "must be >= 1"),
+    (
+        "bottom_up",
         ["+scenario.instruments.foo={_target_: os.system, share: 0}"],
         "scenario.instruments.foo._target_ = 'os.system'",
         "must name a class in sim.policy.instruments",

@@ -26,6 +26,7 @@ CONFIG = [
     "years.burn_in=4",
     "output.plots=false",
     "scenario=bottom_up",
+    "scenario.budget.funding=external",  # the allocation, not its funding, is tested here
 ]
 
 

@@ -41,7 +41,10 @@ FIRST = 2000  # the first funded year
 def only(name: str, rule: str = "bottom_up") -> list[str]:
     """A scenario whose whole budget goes to instrument ``name``."""
     shares = [f"scenario.instruments.{n}.share={int(n == name)}" for n in INSTRUMENTS]
-    return ["scenario=bottom_up", f"scenario.selection.rule={rule}", *shares]
+    # money from outside: the instrument alone, without the tax that would fund it
+    # (tests/test_policy_funding.py)
+    funding = "scenario.budget.funding=external"
+    return ["scenario=bottom_up", f"scenario.selection.rule={rule}", funding, *shares]
 
 
 @functools.cache

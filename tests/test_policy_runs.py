@@ -60,6 +60,7 @@ def scenarios(draw):
             st.sampled_from(["bottom_up", "challenge_driven", "targeted", *3 * ["vanguard"]])
         ),
         "picking": draw(st.sampled_from(["entrepreneurial_discovery", "random", "largest"])),
+        "funding": draw(st.sampled_from(["tax", "tax", "external"])),
     }
 
 
@@ -68,7 +69,7 @@ def run_scenario(p):
     config["seed"] = p["seed"]
     sc = config["scenario"]
     sc["name"] = "random_mix"
-    for key in ("rate", "basis", "carry_over_cap", "commitment_cap", "eu_top_up"):
+    for key in ("rate", "basis", "carry_over_cap", "commitment_cap", "eu_top_up", "funding"):
         sc["budget"][key] = p[key]
     sc["instruments"]["pilot"] = {"_target_": "sim.policy.instruments.PilotCoInvestment"}
     for name, share in p["shares"].items():
@@ -114,6 +115,19 @@ def test_the_ledger_of_a_random_policy_mix(p):
         np.testing.assert_allclose(totals, np.tile(p["rate"] * basis, (len(totals), 1)), rtol=1e-9)
     else:  # the last plan set the basis of the last year
         np.testing.assert_allclose(totals[-1], p["rate"] * basis, rtol=1e-9)
+
+    # the tax: every region's new money raised from its firms (never the EU's), or none
+    if p["funding"] == "tax":
+        np.testing.assert_allclose(led.taxed[:, :R], led.new[:, :R], rtol=1e-12, atol=0)
+    assert led.taxed[:, R:].sum() == 0.0
+    if p["funding"] == "external":
+        assert led.taxed.sum() == 0.0
+    # tax in (and outside money, and repayments) against money out: paid, lapsed to the
+    # treasury, or carried out of the last year
+    outside = led.new.sum() - led.taxed.sum()
+    money_in = led.taxed.sum() + outside + led.repaid.sum()
+    money_out = led.disbursed.sum() + led.lapsed.sum() + led.carried_over[-1].sum()
+    assert money_in == pytest.approx(money_out, rel=1e-9, abs=TOL)
 
     # only loans are repaid
     loans = led.instruments.index("industrialisation")

@@ -39,6 +39,7 @@ def compete(
     rca: np.ndarray,
     density: np.ndarray,
     tightness: np.ndarray,
+    tax_revenue: np.ndarray | None = None,
 ) -> np.ndarray:
     """Update shares, value added, employment, profits and cash.
 
@@ -65,6 +66,8 @@ def compete(
         rca: (R, S) the regions' relative specialisation at the end of last year.
         density: (R, S) the regions' relatedness density at the end of last year.
         tightness: (R,) each region's employment share over its share at the start.
+        tax_revenue: (R,) money each region raises from its firms this year (a flat tax
+            on this year's value added, see :func:`value_added_tax`), or None.
 
     Returns:
         (n,) own R&D spending of each firm this year (million EUR).
@@ -110,7 +113,19 @@ def compete(
     wages = p.wage_share * markets.technology[s] * wage * firms.employment
     own_rd = economy.rd_intensity[s] * value_added
     profit = value_added - wages - own_rd
+    if tax_revenue is not None:
+        profit -= value_added_tax(value_added, firms.region, tax_revenue)
     firms.value_added[:] = value_added
     firms.cash[:] = np.where(firms.cash > 0, (1.0 - p.payout) * firms.cash, firms.cash) + profit
     firms.loss_years[:] = np.where(profit < 0, firms.loss_years + 1, 0)
     return own_rd
+
+
+def value_added_tax(value_added: np.ndarray, region: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+    """(n,) each firm's tax: ``VA_i * revenue_r / sum_{j in r} VA_j`` (a flat rate per region).
+
+    The rates raise exactly ``revenue_r`` in every region whose firms have value added.
+    """
+    base = np.bincount(region, value_added, len(revenue))
+    rate = np.divide(revenue, base, out=np.zeros(len(revenue)), where=base > 0)
+    return rate[region] * value_added

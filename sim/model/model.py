@@ -25,6 +25,9 @@ class PolicyLayer(Protocol):
     def setup(self, model: ClusterModel) -> None:
         """Create governments, clusters and the coordinator as agents of ``model``."""
 
+    def tax_revenue(self, model: ClusterModel) -> np.ndarray | None:
+        """(R,) money each region raises this year from a tax on its firms' value added."""
+
     def support(self, model: ClusterModel) -> Support | None:
         """Cost factors and success bonuses of this year's projects."""
 
@@ -119,6 +122,7 @@ class ClusterModel(mesa.Model):
 
     def compete_for_demand(self) -> None:
         """2. Firms compete for sector demand; employment follows with partial adjustment."""
+        tax = self.policy.tax_revenue(self) if self.policy is not None else None
         self.own_rd = compete(
             self.firms,
             self.markets,
@@ -128,6 +132,7 @@ class ClusterModel(mesa.Model):
             self.rca,
             self.density,
             self.tightness(),
+            tax,
         )
 
     def tightness(self) -> np.ndarray:

@@ -8,6 +8,7 @@ import pandas as pd
 from sim.model.firms import Firms
 from sim.model.pipeline import ABANDON, ADVANCE, SUCCESS, Outcome, Support
 from sim.model.streams import Stream
+from sim.policy import funding
 from sim.policy.clusters import Cluster, Roadmap, assign_members, form_clusters
 from sim.policy.coordinator import Coordinator
 from sim.policy.government import Government, stage_weight_of
@@ -51,6 +52,8 @@ class PolicyLayer:
         self._cluster_rows: list[dict] = []
         self.planning_year = start
         self._running: np.ndarray | None = None
+        self._levied: np.ndarray | None = None
+        self.excess_burden = 0.0
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -64,6 +67,17 @@ class PolicyLayer:
         self.ledger = Ledger(np.arange(self.start, self.end + 1), regions, self.instrument_names)
         if model.year == self.start:  # no burn-in: commit the first year's budget now
             self.plan(self.start)
+
+    def tax_revenue(self, model) -> np.ndarray | None:
+        """(R,) this year's new money of tax-funded budgets, raised from the regions' firms."""
+        year = model.year
+        phase = self.spec.phase_at(year)
+        self._levied = None
+        if phase is None or not self.start <= year <= self.end:
+            return None
+        new = self.ledger.new[self.ledger.t(year), : model.economy.n_regions]
+        self._levied = funding.tax_revenue(new, phase.budget.funding)
+        return self._levied
 
     def support(self, model) -> Support | None:
         """Cluster collaboration, collective demonstrators, pilot access, launching customers."""
@@ -126,11 +140,23 @@ class PolicyLayer:
             sums = np.bincount(key, outcome.paid_grant[paid], e.n_regions * n_inst)
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
             self.received["firms"] += float(outcome.paid_grant[paid].sum())
+        self._book_tax(t, year)
         self._settle_loans(t, outcome)
         self._record_roadmaps(outcome)
         phase = self.spec.phase_at(year)
         cap = (phase.budget.carry_over_cap if phase else 0.0) * self.ledger.new[t]
         self.ledger.close_year(year, cap)
+
+    def _book_tax(self, t: int, year: int) -> None:
+        """The tax raised this year, booked per instrument in proportion to its new money."""
+        if self._levied is None:
+            return
+        firms, R = self.model.firms, self.model.economy.n_regions
+        raised = funding.collected(self._levied, firms.value_added, firms.region)
+        share = np.divide(raised, self._levied, out=np.zeros(R), where=self._levied > 0)
+        self.ledger.taxed[t, :R] = self.ledger.new[t, :R] * share[:, None]
+        mcpf = self.spec.phase_at(year).budget.mcpf
+        self.excess_burden += funding.excess_burden(float(raised.sum()), mcpf)
 
     def _settle_loans(self, t: int, outcome: Outcome) -> None:
         firms, e = self.model.firms, self.model.economy
@@ -355,6 +381,14 @@ class PolicyLayer:
             "budget_spent": float(led.disbursed[:, f].sum()),
             "budget_spent_all_regions": float(led.disbursed.sum()),
             "budget_new_all_regions": float(led.new.sum()),
+            "tax_paid": float(led.taxed[:, f].sum()),
+            "tax_paid_all_regions": float(led.taxed.sum()),
+            "excess_burden_all_regions": self.excess_burden,
+            # what the focal region's economy got back: money paid out less loans
+            # repaid less the tax its firms paid
+            "net_transfer": float(
+                led.disbursed[:, f].sum() - led.repaid[:, f].sum() - led.taxed[:, f].sum()
+            ),
             "received_by_firms": self.received["firms"],
             "received_by_clusters": self.received["clusters"],
             "received_by_pilots": self.received["pilots"],

@@ -3,6 +3,8 @@
 For each year y, region r and instrument i the ledger keeps
 
 - ``new``: fresh money of the year,
+- ``taxed``: the part of ``new`` raised that year by a tax on the region's
+  firms (sim.policy.funding; the rest comes from outside the model),
 - ``available = new + carried_over[y-1]``,
 - ``committed``: money reserved for payments in y (commitments first),
 - ``disbursed``: money actually paid in y (never above committed),
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FIELDS = ("new", "available", "committed", "disbursed", "repaid", "carried_over", "lapsed")
+FIELDS = ("new", "taxed", "available", "committed", "disbursed", "repaid", "carried_over", "lapsed")
 
 
 class Ledger:

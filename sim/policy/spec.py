@@ -15,6 +15,7 @@ from typing import Any
 
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
+from sim.policy.funding import FUNDING
 from sim.policy.instruments import build as build_instrument
 
 RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
@@ -29,11 +30,16 @@ class BudgetSpec:
     ``rate`` is the yearly budget as a share of the region's value added: of
     the first reported year (``basis: start``, identical across scenarios with
     the same seed, hence budget-neutral comparisons) or of the current year
-    (``basis: current``).
+    (``basis: current``). ``funding`` says who pays: a tax on the region's
+    value added charged to its firms (``tax``) or money from outside the model
+    (``external``); ``mcpf`` is the marginal cost of public funds used to report
+    the excess burden of that tax (sim.policy.funding).
     """
 
     rate: float = bounded(0.0, 0.0, 1.0)
     basis: str = "start"
+    funding: str = "tax"
+    mcpf: float = bounded(1.3, 1.0, 5.0)
     carry_over_cap: float = bounded(0.25, 0.0, 10.0)
     commitment_cap: float = bounded(0.8, 0.0, 1.0)
     eu_top_up: float = bounded(0.0, 0.0, 10.0)
@@ -123,6 +129,10 @@ def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
     if budget.basis not in BASES:
         raise ConfigError(
             f"{where}.budget.basis = {budget.basis!r}: must be one of {', '.join(BASES)}"
+        )
+    if budget.funding not in FUNDING:
+        raise ConfigError(
+            f"{where}.budget.funding = {budget.funding!r}: must be one of {', '.join(FUNDING)}"
         )
     selection = parse(SelectionSpec, data.get("selection"), f"{where}.selection")
     if selection.rule not in RULES:

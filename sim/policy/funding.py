@@ -1,0 +1,45 @@
+"""Where a government's money comes from: a tax on its region's value added, or outside.
+
+With ``budget.funding: tax`` (the default) every unit of a region's new money
+in year ``y`` is raised in that year from the region's firms, in proportion to
+their value added: a flat rate ``new_r / VA_r`` on this year's value added,
+charged as a cost in the firms' accounts (lower profit and cash, hence more
+loss years and fewer firms able to pay their projects). With ``external`` the
+money comes from outside the model (a transfer), as a budget would from a
+higher level of government whose taxpayers are not modelled.
+
+The tax also has a cost outside the firms' accounts, the excess burden of
+taxation, which the model does not simulate (labour supply, avoidance). It is
+reported as ``(mcpf - 1) * tax``, with ``mcpf`` the marginal cost of public
+funds of the phase's budget (docs/ODD.md 8.2 gives its source).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FUNDING = ("tax", "external")
+
+
+def tax_revenue(new: np.ndarray, funding: str | None) -> np.ndarray | None:
+    """(R,) money to raise from each region's firms this year, or None without a tax.
+
+    Args:
+        new: (R, I) new money of each region and instrument this year.
+        funding: The phase's ``budget.funding`` (None when no phase is in force).
+    """
+    if funding != "tax":
+        return None
+    revenue = new.sum(axis=1)
+    return revenue if (revenue > 0).any() else None
+
+
+def collected(revenue: np.ndarray, value_added: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """(R,) tax actually raised: the revenue of every region whose firms have value added."""
+    base = np.bincount(region, value_added, len(revenue))
+    return np.where(base > 0, revenue, 0.0)
+
+
+def excess_burden(tax: float, mcpf: float) -> float:
+    """The cost of raising ``tax`` beyond the money itself: ``(mcpf - 1) * tax``."""
+    return (mcpf - 1.0) * tax
