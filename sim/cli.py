@@ -128,7 +128,12 @@ def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _app(cfg: DictConfig) -> None:
     try:
-        out = run(cfg)
+        if "sensitivity" in cfg:  # a job of a sensitivity study: a batch of sample points
+            from sim.experiments.sensitivity.batch import run_batch
+
+            out = run_batch(to_container(cfg), HydraConfig.get().runtime.output_dir)
+        else:
+            out = run(cfg)
     except ConfigError as exc:
         print(f"s3sim: config error: {exc}", file=sys.stderr)
         sys.exit(2)

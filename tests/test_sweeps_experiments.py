@@ -13,6 +13,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import OmegaConf
 
 from sim.config.paths import config_dir
+from sim.experiments.sensitivity.study import read_study
 from tests.test_sweeps_support import (
     ECONOMY,
     JOBLIB,
@@ -62,15 +63,22 @@ def test_experiment_composes(name):
     # every key the experiment sets, or sweeps, exists in the base config (no typos)
     own = OmegaConf.load(ROOT / "experiments" / f"{name}.yaml")
     own.pop("hydra", None)
+    own.pop("defaults", None)
     keys = _leaf_keys(OmegaConf.to_container(own)) + list(values)
     for key in keys:
+        if key.startswith("sensitivity."):  # a study's own section, checked by read_study
+            continue
         assert OmegaConf.select(base, key, default=_ABSENT) is not _ABSENT, f"{name}: {key}"
+    if "sensitivity" in cfg:
+        read_study({"sensitivity": OmegaConf.to_container(cfg.sensitivity, resolve=True)})
     for seed in values.get("seed", []):
         assert int(seed) >= 0
     # every value of every other parameter composes, e.g. each scenario of the sweep
     for key, options in values.items():
         if key == "seed":
             continue
+        if key == "sensitivity.batch":  # the jobs of a study: the first and the last
+            options = [options[0], options[-1]]
         for value in options:
             run_cfg = compose_experiment(name, [f"{key}={value}"])
             if key == "scenario":

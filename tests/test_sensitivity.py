@@ -1,0 +1,171 @@
+"""Sensitivity studies end to end: SALib samples, batches through the Hydra launcher, indices.
+
+The Morris study runs as users run it (``s3sim -m +experiment=sensitivity_morris`` with the
+joblib launcher on 2 workers), on a tiny economy with three parameters and a dummy that the
+model never reads. The Sobol' pipeline is checked on the Ishigami-Homma function, whose
+indices are known (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer, 4.5).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from sim.errors import ConfigError
+from sim.experiments.sensitivity.analysis import analyse, load_study
+from sim.experiments.sensitivity.batch import POINTS, run_batch
+from sim.experiments.sensitivity.design import batch_rows
+from sim.experiments.sensitivity.evaluate import set_key
+from sim.experiments.sensitivity.study import read_study
+from tests.test_sweeps_support import JOBLIB, run_command, script
+
+PARAMETERS = [
+    "dynamics.demography.entry_rate",
+    "dynamics.competition.selection",
+    "dynamics.demography.exit_size",
+    "dummy",
+]
+TINY = ["economy.n_firms=400", "years.start=2000", "years.end=2006", "years.burn_in=2"]
+
+
+def morris_command(sweep_dir, *extra):
+    return [
+        script("s3sim"),
+        "-m",
+        "+experiment=sensitivity_morris",
+        f"sensitivity.names=[{','.join(PARAMETERS)}]",
+        "sensitivity.trajectories=6",
+        "sensitivity.batches=3",
+        *TINY,
+        *JOBLIB,
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={sweep_dir}",
+        *extra,
+    ]
+
+
+@pytest.fixture(scope="module")
+def morris_study(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("morris")
+    sweep_dir = tmp / "study"
+    run_command(morris_command(sweep_dir), tmp)
+    return sweep_dir, tmp
+
+
+@pytest.mark.slow
+def test_morris_ranks_the_dummy_last(morris_study):
+    sweep_dir, _ = morris_study
+    results = load_study(sweep_dir)
+    assert not results.missing and len(results.x) == 6 * (len(PARAMETERS) + 1)
+    table, _ = analyse(results)
+    mu = table[table["index"] == "mu_star"]
+    outputs = set(mu["output"])
+    assert {"effect.total_jobs", "effect.spearhead_jobs", "baseline.entry_rate"} <= outputs
+    for output, part in mu.groupby("output"):
+        part = part.set_index("parameter")
+        assert part.at["dummy", "rank"] == len(PARAMETERS), output
+        assert part.at["dummy", "value"] == 0.0, output  # common random numbers: no effect
+        real = part.drop(index="dummy")
+        assert (real["value"] > 0).all(), output
+
+
+@pytest.mark.slow
+def test_morris_report_states_size_intervals_and_warnings(morris_study):
+    sweep_dir, tmp = morris_study
+    out = tmp / "report"
+    done = run_command([script("s3sim-sensitivity"), str(sweep_dir), "--out", str(out)], tmp)
+    assert "sensitivity.html" in done.output
+    text = (out / "sensitivity.md").read_text(encoding="utf-8")
+    assert "6 trajectories on 4 levels: 4 parameters, 30 sample points, 90 model runs" in text
+    assert "| rank | parameter | kind | mu_star | sigma | separated from next |" in text
+    assert " ± " in text  # every index with its interval
+    csv = pd.read_csv(out / "sensitivity.csv")
+    mu = csv[csv["index"] == "mu_star"]  # sigma has no interval in SALib's Morris
+    assert mu["conf"].notna().all()
+    assert (mu["high"] >= mu["value"]).all() and (mu["low"] <= mu["value"]).all()
+    assert (out / "sensitivity_effect_total_jobs.png").stat().st_size > 0
+    # six trajectories cannot separate four parameters in every output
+    assert "WARNING:" in text and "intervals too wide to rank" in text
+
+
+@pytest.mark.slow
+def test_killed_study_resumes_where_it_stopped(morris_study, tmp_path):
+    sweep_dir, _ = morris_study
+    full = load_study(sweep_dir)
+    # a copy of the study whose second batch was killed after one point, mid-line
+    copy = tmp_path / "study"
+    for batch in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        target = copy / batch.name
+        target.mkdir(parents=True)
+        for name in ("study.json", POINTS, "_COMPLETE"):
+            (target / name).write_bytes((batch / name).read_bytes())
+    killed = copy / "1"
+    (killed / "_COMPLETE").unlink()
+    lines = (killed / POINTS).read_text(encoding="utf-8").splitlines()
+    (killed / POINTS).write_text(lines[0] + "\n" + lines[1][:40], encoding="utf-8")
+    assert load_study(copy).missing
+    run_command(morris_command(copy), tmp_path)
+    resumed = load_study(copy)
+    assert not resumed.missing
+    kept = [json.loads(line) for line in (copy / "0" / POINTS).read_text().splitlines()]
+    assert len(kept) == len(batch_rows(len(full.x), 3, 0))  # finished batches not rerun
+    pd.testing.assert_frame_equal(resumed.y, full.y)  # same seed, same values, bit for bit
+
+
+def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path):
+    """S1 and ST of f = sin x1 + 7 sin^2 x2 + 0.1 x3^4 sin x1 on [-pi, pi]^3."""
+    a, b = 7.0, 0.1
+    v1 = 0.5 * (1 + b * math.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = 8 * b**2 * math.pi**8 / 225
+    v = v1 + v2 + v13
+    known = {"S1": [v1 / v, v2 / v, 0.0], "ST": [(v1 + v13) / v, v2 / v, v13 / v]}
+    config = {
+        "sensitivity": {
+            "method": "sobol",
+            "model": "ishigami",
+            "base_sample": 4096,
+            "batches": 4,
+            "baseline": None,
+            "policy": None,
+            "reference": None,
+            "parameters": [{"key": f"x{i}", "low": -math.pi, "high": math.pi} for i in (1, 2, 3)],
+        }
+    }
+    for batch in range(4):
+        config["sensitivity"]["batch"] = batch
+        run_batch(config, tmp_path / str(batch))
+    table, warnings = analyse(load_study(tmp_path))
+    assert not warnings
+    for index, values in known.items():
+        part = table[table["index"] == index].set_index("parameter")
+        for i, expected in enumerate(values):
+            row = part.loc[f"x{i + 1}"]
+            assert row["low"] <= expected <= row["high"], (index, i, row.to_dict(), expected)
+            assert row["conf"] < 0.05  # narrow enough to separate the three parameters
+
+
+def test_batches_partition_the_sample():
+    rows = [list(batch_rows(103, 8, b)) for b in range(8)]
+    assert sorted(sum(rows, [])) == list(range(103))
+    assert {len(r) for r in rows} == {12, 13}
+
+
+def test_bad_study_stops_with_one_line():
+    base = {"parameters": [{"key": "a", "low": 0, "high": 1}, {"key": "b", "low": 0, "high": 1}]}
+    with pytest.raises(ConfigError, match=r"sensitivity.names: c not in sensitivity.parameters"):
+        read_study({"sensitivity": base | {"names": ["a", "c"]}})
+    with pytest.raises(ConfigError, match=r"sensitivity.parameters\[1\] \(b\): low = 2.0"):
+        bad = {"parameters": [base["parameters"][0], {"key": "b", "low": 2, "high": 1}]}
+        read_study({"sensitivity": bad})
+    with pytest.raises(ConfigError, match="sensitivity.method = 'fast'"):
+        read_study({"sensitivity": base | {"method": "fast"}})
+    config = {"dynamics": {"innovation": {"cost": [0.1, 0.2]}}}
+    assert set_key(config, "dynamics.innovation.cost.1", 0.5)
+    assert config["dynamics"]["innovation"]["cost"] == [0.1, 0.5]
+    with pytest.raises(ConfigError, match="dynamics.innovation.costs: no such key"):
+        set_key(config, "dynamics.innovation.costs", 0.5)
+    assert not set_key(config, "scenario.selection.spearheads", 2, optional=True)
