@@ -28,6 +28,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python experiments/benchmark.py
+	$(BIN)/python experiments/sweep_benchmark.py
 
 clean:
 	rm -rf outputs multirun .pytest_cache

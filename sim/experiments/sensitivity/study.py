@@ -44,7 +44,7 @@ class Study:
     method: str = "morris"
     model: str = "s3sim"
     names: Any = "all"
-    trajectories: int = bounded(10, 2)
+    trajectories: int = bounded(10, 1)
     levels: int = bounded(4, 2)
     base_sample: int = bounded(64, 2)
     sample_seed: int = bounded(0, 0)

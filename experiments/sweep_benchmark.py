@@ -1,0 +1,160 @@
+"""Sweep throughput of studies in batch mode: runs per minute and parallel efficiency.
+
+Run ``python experiments/sweep_benchmark.py`` (part of ``make bench``); ``--quick`` uses a
+tiny economy (a smoke test, not a benchmark); ``--out FILE.json`` saves the figures.
+
+What is timed: the whole command ``s3sim -m +experiment=sensitivity_morris`` (the Hydra
+joblib launcher, every start-up included) with 1 and with 2 workers, for studies of 8 and
+48 runs of the default economy. Each sample point runs ``bottom_up`` and ``targeted`` on the
+same seed (2 runs); the points are split into batches, each a Hydra job that imports once
+and runs its points one after the other. The varied parameters (``scenario.selection.
+evaluation_noise``, ``dynamics.knowledge.productivity_noise`` and the dummy) barely change
+a run's cost, so every run is about the same work.
+
+* efficiency = T1 / (2 T2), the wall times of the same study with 1 and 2 workers, measured
+  one after the other in this process (a ratio within one invocation, so a loaded machine
+  slows both);
+* runs per minute on 2 workers = 48 / T2(48 runs) x 60;
+* the CPU seconds of each command (user + system of all its processes): what the second
+  worker's start-up adds, whatever the load;
+* the seconds per run inside the jobs (points.jsonl) with 1 and 2 workers: their ratio is
+  what two runs sharing the machine cost each other;
+* the 5,632-run study on 2 workers, extrapolated: T2(8) + 5,624 x (T2(48) - T2(8)) / 40,
+  i.e. the start-up of the small study plus the marginal cost per run.
+
+The load average is printed before and after: the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+NAMES = "[scenario.selection.evaluation_noise,dynamics.knowledge.productivity_noise,dummy]"
+POINT_RUNS = 2  # bottom_up and targeted
+POINTS_PER_TRAJECTORY = 4  # three parameters + 1
+STUDY_RUNS = 5_632
+TARGET_MINUTES = 40.0
+TARGET_EFFICIENCY = 0.90
+QUICK = ["economy.n_firms=2000", "years.start=2000", "years.end=2008", "years.burn_in=2"]
+
+
+def s3sim() -> str:
+    exe = Path(sys.executable).parent / "s3sim"
+    return str(exe) if exe.is_file() else f"{sys.executable} -m sim.cli"
+
+
+def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[str, float]:
+    """Wall time of a study of ``runs`` runs with ``workers`` workers, and its run times."""
+    trajectories = runs // (POINT_RUNS * POINTS_PER_TRAJECTORY)
+    points = trajectories * POINTS_PER_TRAJECTORY
+    cmd = [
+        *s3sim().split(),
+        "-m",
+        "+experiment=sensitivity_morris",
+        f"sensitivity.names={NAMES}",
+        f"sensitivity.trajectories={trajectories}",
+        "sensitivity.baseline=null",
+        f"sensitivity.batches={min(points, 8)}",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={workers}",
+        f"hydra.sweep.dir={sweep_dir}",
+        *extra,
+    ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=sweep_dir.parent)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        sys.exit(f"sweep_benchmark: {' '.join(cmd)} failed:\n" + "\n".join(tail))
+    seconds = [
+        json.loads(line)["seconds"] / POINT_RUNS
+        for journal in sweep_dir.glob("*/points.jsonl")
+        for line in journal.read_text().splitlines()
+    ]
+    if len(seconds) != points:
+        sys.exit(f"sweep_benchmark: {len(seconds)} of {points} points finished in {sweep_dir}")
+    mean = statistics.mean(seconds)
+    return {"runs": points * POINT_RUNS, "wall": wall, "cpu": cpu, "run_seconds": mean}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny economy (smoke test)")
+    parser.add_argument("--out", type=Path, help="save the figures as JSON")
+    args = parser.parse_args(argv)
+    extra = QUICK if args.quick else []
+    load = [os.getloadavg()[0]]
+    timed: dict[int, dict[int, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="s3sim-sweep-bench-") as tmp:
+        for runs in (8, 48):
+            timed[runs] = {}
+            for workers in (1, 2):
+                print(f"... {runs} runs on {workers} worker(s)", file=sys.stderr, flush=True)
+                sweep_dir = Path(tmp) / f"runs{runs}_workers{workers}"
+                timed[runs][workers] = study(runs, workers, sweep_dir, extra)
+    load.append(os.getloadavg()[0])
+    efficiency = {n: t[1]["wall"] / (2 * t[2]["wall"]) for n, t in timed.items()}
+    marginal = (timed[48][2]["wall"] - timed[8][2]["wall"]) / 40
+    extrapolated = timed[8][2]["wall"] + (STUDY_RUNS - 8) * marginal
+    per_minute = 48 / timed[48][2]["wall"] * 60
+    sharing = timed[48][2]["run_seconds"] / timed[48][1]["run_seconds"]
+    economy = "tiny economy (--quick, not a benchmark)" if args.quick else "default economy"
+    print(f"sweep throughput in batch mode ({economy}; {os.cpu_count()} CPUs)")
+    print(f"  load average {load[0]:.2f} before, {load[1]:.2f} after (2 cores shared: pessimistic)")
+    for n, t in timed.items():
+        print(
+            f"  {n:>2} runs: T1 {t[1]['wall']:6.1f} s, T2 {t[2]['wall']:6.1f} s, "
+            f"efficiency T1/(2 T2) {100 * efficiency[n]:3.0f} %; CPU {t[1]['cpu']:.1f} s and "
+            f"{t[2]['cpu']:.1f} s"
+        )
+    print(f"  runs per minute on 2 workers (48 runs)   {per_minute:.1f}")
+    print(
+        f"  seconds per run inside the jobs          {timed[48][1]['run_seconds']:.2f} with 1 "
+        f"worker, {timed[48][2]['run_seconds']:.2f} with 2 (x {sharing:.2f})"
+    )
+    print(
+        f"  {STUDY_RUNS:,}-run study on 2 workers (extrapolated) {extrapolated / 60:.1f} min "
+        f"(start-up {timed[8][2]['wall'] - 8 * marginal:.1f} s + {marginal:.2f} s per run)"
+    )
+    ok_eff = efficiency[48] >= TARGET_EFFICIENCY
+    ok_time = extrapolated / 60 < TARGET_MINUTES
+    print("targets")
+    print(
+        f"  efficiency for 48 runs >= {100 * TARGET_EFFICIENCY:.0f} %   "
+        f"{100 * efficiency[48]:.0f} %  {'PASS' if ok_eff else 'MISS'}"
+    )
+    print(
+        f"  {STUDY_RUNS:,} runs < {TARGET_MINUTES:.0f} min            "
+        f"{extrapolated / 60:.1f} min  {'PASS' if ok_time else 'MISS'}"
+    )
+    if args.out:
+        figures = {
+            "timed": timed,
+            "efficiency": efficiency,
+            "runs_per_minute": per_minute,
+            "sharing": sharing,
+            "extrapolated_s": extrapolated,
+            "load": load,
+        }
+        args.out.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
