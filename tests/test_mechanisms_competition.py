@@ -82,7 +82,8 @@ def hand_firms() -> Firms:
     return firms
 
 
-NO_SHOCKS = Competition(shock_scale=0.0)
+# (no upper bend either: it has its own test, tests/test_size_bend.py)
+NO_SHOCKS = Competition(shock_scale=0.0, size_penalty=0.0)
 
 
 def premium(p: Competition, r: int, s: int) -> float:

@@ -81,6 +81,12 @@ BAD = [
         "must be one of bottom_up, challenge_driven, targeted, vanguard",
     ),
     (
+        "bottom_up",
+        ["scenario.selection.rank=popularity"],
+        "scenario.selection.rank = 'popularity'",
+        "must be one of quality, additionality",
+    ),
+    (
         "targeted",
         ["scenario.selection.picking=astrology"],
         "scenario.selection.picking = 'astrology'",

@@ -171,7 +171,12 @@ def test_no_policy_moves_no_money():
     assert layer.instrument_names == []
     assert layer.ledger.frame().empty
     assert sum(layer.received.values()) == 0.0
-    assert all(v == 0.0 for k, v in layer.indicators(model).items() if k != "spearheads_focal")
+    indicators = layer.indicators(model)
+    # no grants: no deadweight to measure; no spearheads: no picks to judge
+    undefined = ["deadweight_share", "deadweight_share_all_regions", "picking_rank"]
+    undefined += ["picking_quality"]
+    assert all(np.isnan(indicators.pop(k)) for k in undefined)
+    assert all(v == 0.0 for k, v in indicators.items() if k != "spearheads_focal")
     assert layer.clusters, "clusters form without policy too"
     base = model.dynamics.clusters.base_collaboration
     assert all(c.collaboration == base and c.received == 0.0 for c in layer.clusters)

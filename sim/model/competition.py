@@ -30,6 +30,22 @@ def scarcity_premium(rca: np.ndarray, tightness: np.ndarray, p: Competition) -> 
     return np.maximum(rca, 0.1) ** p.congestion * (tightness**p.labour_tightness)[:, None]
 
 
+def diseconomies_of_scale(
+    employment: np.ndarray, region: np.ndarray, n_regions: int, p: Competition
+) -> np.ndarray:
+    """(n,) competitiveness lost by firms larger than ``size_bend`` of their region's jobs.
+
+    ``size_penalty * max(0, log(e_i / (size_bend * E_r)))``: beyond a share of its
+    regional labour market a firm's organisation and its hiring grow costlier, which
+    bends the upper tail of the size distribution down (Stanley et al. 1995).
+    """
+    if p.size_penalty == 0.0:
+        return np.zeros(len(employment))
+    jobs = np.bincount(region, employment, n_regions)
+    bend = np.maximum(p.size_bend * jobs, 1e-12)[region]
+    return p.size_penalty * np.maximum(np.log(np.maximum(employment, 1e-12) / bend), 0.0)
+
+
 def compete(
     firms: Firms,
     markets: WorldMarkets,
@@ -81,6 +97,7 @@ def compete(
     labour_cost = p.wage_share * np.log(premium_table)
     related = p.relatedness_advantage * density.ravel()
     edge = firms.productivity - labour_cost[cell] + related[cell]
+    edge -= diseconomies_of_scale(firms.employment, firms.region, economy.n_regions, p)
     before = np.bincount(s, firms.share, n_sectors)
     mean_edge = np.bincount(s, firms.share * edge, n_sectors) / np.maximum(before, 1e-300)
     # replicator: reallocate the firms' joint share toward the more competitive ones

@@ -15,6 +15,7 @@ from sim.model.knowledge import learn
 from sim.model.observe import Recorder, current_density
 from sim.model.params import Dynamics
 from sim.model.pipeline import Outcome, Support, innovate
+from sim.model.prospects import Prospects
 from sim.model.streams import Stream, Streams
 from sim.model.world import WorldMarkets
 
@@ -73,6 +74,9 @@ class ClusterModel(mesa.Model):
         self.start, self.end, self.burn_in = start, end, burn_in
         self.year = start - burn_in
         self.markets = WorldMarkets(economy)
+        self.prospects = Prospects(
+            economy, dynamics.prospects, self.streams.get(Stream.PROSPECTS), start
+        )
         self.firms = populate(
             economy,
             self.markets,
@@ -118,7 +122,10 @@ class ClusterModel(mesa.Model):
     # ---- the year, in order ------------------------------------------------------
     def move_world_demand(self) -> None:
         """1. World demand per sector moves (trend + shock, the exogenous stream)."""
-        self.markets.move(self.streams.get(Stream.WORLD, self.year))
+        if self.year == self.start:
+            self.prospects.begin(self.markets.demand)
+        trend = self.prospects.trend_in(self.year)
+        self.markets.move(self.streams.get(Stream.WORLD, self.year), trend)
 
     def compete_for_demand(self) -> None:
         """2. Firms compete for sector demand; employment follows with partial adjustment."""
@@ -162,7 +169,7 @@ class ClusterModel(mesa.Model):
             self.economy,
             self.markets.technology,
             self.density,
-            self.markets.growth,
+            self.growth_signal(),
             self.dynamics.innovation,
             self.streams.get(Stream.INNOVATION, self.year),
             self.year,
@@ -170,6 +177,15 @@ class ClusterModel(mesa.Model):
         )
         k = self.dynamics.knowledge
         self.firms.knowledge += self.outcome.rd_own + k.rd_additionality * self.outcome.rd_grant
+
+    def growth_signal(self) -> np.ndarray:
+        """(R, S) the demand growth firms expect.
+
+        This year's growth for mature markets; each region's forecast for the
+        emerging value chains (sim.model.prospects).
+        """
+        forecast = self.prospects.forecast(self.year, self.markets.demand)
+        return np.where(self.economy.emerging[None, :], forecast, self.markets.growth[None, :])
 
     def allocate_budgets(self) -> None:
         """5. Governments allocate the year's budget (commitments first)."""

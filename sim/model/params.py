@@ -29,6 +29,8 @@ class Competition:
     relatedness_advantage: float = bounded(0.3, 0.0)
     labour_tightness: float = bounded(0.5, 0.0)
     payout: float = bounded(0.3, 0.0, 1.0)
+    size_bend: float = bounded(0.005, 0.0, 1.0, low_open=True)
+    size_penalty: float = bounded(0.1, 0.0)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,16 @@ class Pilots:
 
 
 @dataclass(frozen=True)
+class Prospects:
+    """The prior over the emerging value chains' long-run demand growth and its forecasts."""
+
+    take_off: float = bounded(0.5, 0.0, 1.0)
+    fizzle_growth: float = bounded(0.01, -0.5, 0.5)
+    spread: float = bounded(0.02, 0.0, 0.5)
+    forecast_noise: float = bounded(0.04, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
 class Dynamics:
     """All behavioural parameters of the firm population."""
 
@@ -121,6 +133,7 @@ class Dynamics:
     demography: Demography = field(default_factory=Demography)
     clusters: Clusters = field(default_factory=Clusters)
     pilots: Pilots = field(default_factory=Pilots)
+    prospects: Prospects = field(default_factory=Prospects)
 
     @classmethod
     def from_config(cls, data) -> Dynamics:

@@ -52,6 +52,8 @@ class Outcome:
         rd_grant: (n,) grant money spent in the R&D stage.
         new_activity: Region, sector and knowledge intensity of establishments
             created by successful diversification projects.
+        unaided: (n,) funded firms that paid their stage this year and could have paid
+            all of it from their own cash: the grant's deadweight (same state, same draws).
     """
 
     events: dict[str, np.ndarray]
@@ -60,6 +62,7 @@ class Outcome:
     rd_own: np.ndarray
     rd_grant: np.ndarray
     new_activity: dict[str, np.ndarray]
+    unaided: np.ndarray | None = None
 
 
 def stage_cost(
@@ -88,13 +91,15 @@ def target_weights(
     """(R, S, S) weights of diversification targets t for a firm in region r, sector s.
 
     ``w_rst = phi_st ** relatedness_weight * (1 + density_weight * density_rt)
-    * exp(growth_weight * demand_growth_t)``, zero for t == s.
+    * exp(growth_weight * demand_growth_rt)``, zero for t == s; ``demand_growth`` is
+    (S,) or, when each region expects its own, (R, S).
     """
     phi = economy.relatedness.copy()
     np.fill_diagonal(phi, 0.0)
     w = phi[None, :, :] ** p.relatedness_weight
     w = w * (1.0 + p.density_weight * density[:, None, :])
-    return w * np.exp(p.growth_weight * demand_growth)[None, None, :]
+    growth = np.exp(p.growth_weight * np.asarray(demand_growth))
+    return w * (growth[:, None, :] if growth.ndim == 2 else growth[None, None, :])
 
 
 def _choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -121,7 +126,7 @@ def innovate(
         economy: Relatedness and sector arrays.
         technology: (S,) value added per job of the reference technology.
         density: (R, S) relatedness density of each region in each sector.
-        demand_growth: (S,) this year's log change of world demand.
+        demand_growth: (S,) or (R, S) the demand growth firms expect (log per year).
         p: Pipeline parameters.
         rng: This year's innovation stream.
         year: The simulated year (recorded on events).
@@ -162,6 +167,8 @@ def innovate(
     grant = np.minimum(firms.grant[active], due)
     own = due - grant
     pays = (own <= 0.0) | (firms.cash[active] >= own)  # a fully funded stage proceeds
+    unaided = np.zeros(n, dtype=bool)
+    unaided[active] = pays & (grant > 0) & (firms.cash[active] >= due)
     paid_grant = np.zeros(n)
     rd_own = np.zeros(n)
     rd_grant = np.zeros(n)
@@ -224,7 +231,7 @@ def innovate(
     # a reserved grant is for one year's payment only
     firms.grant[:] = 0.0
     firms.grant_funder[:] = -1
-    return Outcome(log.columns(), paid_grant, paid_funder, rd_own, rd_grant, new_activity)
+    return Outcome(log.columns(), paid_grant, paid_funder, rd_own, rd_grant, new_activity, unaided)
 
 
 class _EventLog:

@@ -24,6 +24,7 @@ class Stream(IntEnum):
     DEMOGRAPHY = 4  # entry and exit
     POLICY = 5  # evaluation noise, random picking
     MESA = 6  # the mesa.Model's own generator
+    PROSPECTS = 7  # the emerging value chains' long-run prospects and forecast errors
 
 
 class Streams:

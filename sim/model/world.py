@@ -35,9 +35,15 @@ class WorldMarkets:
         self.row_employment = economy.rest_of_world.copy()
         self.growth = economy.demand_growth.copy()
 
-    def move(self, rng: np.random.Generator) -> None:
-        """Step 1 of the year: demand follows its trend plus a shock; technology advances."""
+    def move(self, rng: np.random.Generator, trend: np.ndarray | None = None) -> None:
+        """Step 1 of the year: demand follows its trend plus a shock; technology advances.
+
+        Args:
+            rng: This year's world stream.
+            trend: (S,) this year's demand trend (default: the configured one).
+        """
         e = self.economy
-        self.growth = e.demand_growth + e.demand_volatility * rng.standard_normal(e.n_sectors)
+        trend = e.demand_growth if trend is None else trend
+        self.growth = trend + e.demand_volatility * rng.standard_normal(e.n_sectors)
         self.demand *= np.exp(self.growth)
         self.technology *= np.exp(e.productivity_growth)

@@ -12,7 +12,7 @@ from sim.model.knowledge import knowledge_intensity
 from sim.model.params import N_STAGES
 from sim.model.pipeline import stage_cost
 from sim.policy.instruments import Instrument
-from sim.policy.selection import Pot, award, perceive
+from sim.policy.selection import ADDS_NOTHING, Pot, additionality, award, perceive
 
 if TYPE_CHECKING:
     from sim.policy.layer import PolicyLayer
@@ -29,6 +29,7 @@ class Applications:
         quality: True quality (logit of the stage's success probability).
         spearhead: Whether the project belongs to a spearhead value chain.
         challenge: Whether its target sector serves a challenge area.
+        cash: The firm's cash now (what it could pay from next year, as seen today).
     """
 
     index: np.ndarray
@@ -37,6 +38,7 @@ class Applications:
     quality: np.ndarray
     spearhead: np.ndarray
     challenge: np.ndarray
+    cash: np.ndarray
 
 
 class Commitments:
@@ -147,6 +149,7 @@ class Government(mesa.Agent):
             quality=quality,
             spearhead=np.isin(target, spear),
             challenge=economy.challenge[target].any(axis=1),
+            cash=firms.cash[idx],
         )
 
     def select(
@@ -168,13 +171,21 @@ class Government(mesa.Agent):
             sel.account_manager_effect,
             self.layer.rng,
         )
+        adds = sel.rank == "additionality"
+        if adds:
+            perceived = additionality(
+                perceived, apps.cash, apps.due, inst.co_financing, inst.launch_bonus()
+            )
         pots = []
         if sel.rule == "challenge_driven":
             pots.append(Pot(apps.challenge, sel.challenge_share * money))
         if targeted and apps.spearhead.any():
             weight = self.layer.roadmap_stage_weight(self.region, inst.stage)
             pots.append(Pot(apps.spearhead, sel.partnership_share * money * weight))
-        return award(perceived, now, later, money, room_later, pots)
+        funded = award(perceived, now, later, money, room_later, pots)
+        # aiming at additionality, a government funds nothing it sees adding nothing (they
+        # rank last, so leaving them out changes no other award)
+        return funded & (perceived > ADDS_NOTHING) if adds else funded
 
     def grant(
         self, inst: Instrument, idx: np.ndarray, amounts: np.ndarray, left: np.ndarray

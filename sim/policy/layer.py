@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.model.firms import Firms
 from sim.model.pipeline import ABANDON, ADVANCE, SUCCESS, Outcome, Support
+from sim.model.prospects import picking_quality
 from sim.model.streams import Stream
 from sim.policy import funding
 from sim.policy.clusters import Cluster, Roadmap, assign_members, form_clusters
@@ -54,6 +55,9 @@ class PolicyLayer:
         self._running: np.ndarray | None = None
         self._levied: np.ndarray | None = None
         self.excess_burden = 0.0
+        # per region: stage payments with a grant, and those the firm could have paid alone
+        self.funded_payments = np.zeros(0)
+        self.deadweight_payments = np.zeros(0)
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -141,6 +145,7 @@ class PolicyLayer:
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
             self.received["firms"] += float(outcome.paid_grant[paid].sum())
         self._book_tax(t, year)
+        self._count_deadweight(outcome)
         self._settle_loans(t, outcome)
         self._record_roadmaps(outcome)
         phase = self.spec.phase_at(year)
@@ -157,6 +162,18 @@ class PolicyLayer:
         self.ledger.taxed[t, :R] = self.ledger.new[t, :R] * share[:, None]
         mcpf = self.spec.phase_at(year).budget.mcpf
         self.excess_burden += funding.excess_burden(float(raised.sum()), mcpf)
+
+    def _count_deadweight(self, outcome: Outcome) -> None:
+        """Funded payments this year, and those that would have happened without the grant."""
+        firms, R = self.model.firms, self.model.economy.n_regions
+        if len(self.funded_payments) == 0:
+            self.funded_payments, self.deadweight_payments = np.zeros(R), np.zeros(R)
+        funded = outcome.paid_grant > 0
+        if outcome.unaided is None or not funded.any():
+            return
+        self.funded_payments += np.bincount(firms.region[funded], minlength=R)
+        unaided = funded & outcome.unaided
+        self.deadweight_payments += np.bincount(firms.region[unaided], minlength=R)
 
     def _settle_loans(self, t: int, outcome: Outcome) -> None:
         firms, e = self.model.firms, self.model.economy
@@ -287,6 +304,8 @@ class PolicyLayer:
             minlength=e.n_regions * e.n_sectors,
         ).reshape(e.n_regions, e.n_sectors)
         employment = firms.by_cell(firms.employment, e.n_regions, e.n_sectors)
+        # what governments know of the future: their forecasts, never the true trends
+        forecast = m.prospects.forecast(year, m.markets.demand)
         for r, region in enumerate(e.regions):
             candidates = [c.value_chain for c in self.clusters if c.region == r]
             listed = [
@@ -298,7 +317,7 @@ class PolicyLayer:
                 sel.spearheads,
                 np.array(candidates, dtype=int),
                 density=m.density[r],
-                demand_growth=e.demand_growth,
+                demand_growth=forecast[r],
                 activity=activity[r],
                 employment=employment[r],
                 rng=self.rng,
@@ -370,6 +389,15 @@ class PolicyLayer:
                 }
             )
 
+    def deadweight(self, focal: int) -> dict[str, float]:
+        """Share of funded stage payments whose firm could have paid them alone (NaN: none)."""
+        funded, unaided = self.funded_payments, self.deadweight_payments
+        if len(funded) == 0:
+            return {"deadweight_share": float("nan"), "deadweight_share_all_regions": float("nan")}
+        share = float(unaided[focal] / funded[focal]) if funded[focal] else float("nan")
+        total = float(unaided.sum() / funded.sum()) if funded.sum() else float("nan")
+        return {"deadweight_share": share, "deadweight_share_all_regions": total}
+
     def frames(self, model) -> dict[str, pd.DataFrame]:
         """ledger.parquet and clusters.parquet."""
         return {"ledger": self.ledger.frame(), "clusters": pd.DataFrame(self._cluster_rows)}
@@ -394,6 +422,12 @@ class PolicyLayer:
             "received_by_pilots": self.received["pilots"],
             "loans_written_off": self.written_off,
             "spearheads_focal": float(len(self.focal_spearhead_sectors(model))),
+            **self.deadweight(f),
+            **picking_quality(
+                model.prospects.realised_growth(model.markets.demand),
+                self.focal_spearhead_sectors(model),
+                model.economy.emerging,
+            ),
         }
 
 

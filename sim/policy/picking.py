@@ -26,13 +26,14 @@ def pick_spearheads(
 
     Args:
         rule: ``entrepreneurial_discovery`` (the region's own data: the sum of
-            z-scores of relatedness density, world demand growth and firms'
-            project activity in the value chain), ``top_down`` (the configured
+            z-scores of relatedness density, forecast world demand growth and
+            firms' project activity in the value chain), ``top_down`` (the configured
             list), ``random`` (a control) or ``largest`` (largest employment).
         k: Number of spearheads (ignored by ``top_down``).
         candidates: Sector indices of the region's clusters.
         density: (S,) the region's relatedness density.
-        demand_growth: (S,) world demand growth trend.
+        demand_growth: (S,) the region's forecast of world demand growth (never the true
+            trend: sim.model.prospects).
         activity: (S,) firms of the region with a project targeting each sector.
         employment: (S,) the region's employment.
         rng: The policy stream.

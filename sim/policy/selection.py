@@ -2,7 +2,9 @@
 
 Applications are ranked by their quality as the government perceives it (the
 true quality plus evaluation noise, lower for spearhead projects followed by
-account managers) and funded in that order until the money is used. Earmarked
+account managers), or by the success probability the support adds
+(``selection.rank: additionality``), and funded in that order until the money
+is used. Earmarked
 pots (challenge areas, partnership agreements) are served first from their
 own money; what they leave joins the open call.
 """
@@ -81,3 +83,30 @@ def perceive(
     """Quality as the government sees it: ``q + noise * (1 - effect * followed) * N(0, 1)``."""
     scale = noise * (1.0 - account_manager_effect * followed)
     return quality + scale * rng.standard_normal(len(quality))
+
+
+#: Scores at or below this add nothing: only the tie-breaking quality term is left.
+ADDS_NOTHING = 1e-3
+
+
+def additionality(
+    perceived: np.ndarray,
+    cash: np.ndarray,
+    due: np.ndarray,
+    co_financing: float,
+    launch_bonus: float = 0.0,
+) -> np.ndarray:
+    """Ranking score: the probability of proceeding that the support adds, as perceived.
+
+    ``sigmoid(q + bonus) 1[cash >= (1 - c) due] - sigmoid(q) 1[cash >= due]``, with ``q``
+    the perceived quality (logit of success), ``c`` the co-financing rate and
+    ``bonus`` the instrument's launch bonus: a project that its firm pays anyway adds
+    only the bonus, one its firm cannot pay even with the grant adds nothing.
+    Perceived quality breaks ties (times 1e-3), so among projects that add nothing
+    the better ones come first.
+    """
+    with_support = (cash >= (1.0 - co_financing) * due) / (
+        1.0 + np.exp(-(perceived + launch_bonus))
+    )
+    without = (cash >= due) / (1.0 + np.exp(-perceived))
+    return with_support - without + ADDS_NOTHING / (1.0 + np.exp(-perceived))

@@ -21,6 +21,7 @@ from sim.policy.instruments import build as build_instrument
 RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
 PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")
 BASES = ("start", "current")
+RANKS = ("quality", "additionality")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class SelectionSpec:
     """Which applications get money, and the targeted policy's spearheads."""
 
     rule: str = "bottom_up"
+    rank: str = "quality"
     evaluation_noise: float = bounded(1.0, 0.0)
     account_manager_effect: float = bounded(0.5, 0.0, 1.0)
     challenge_share: float = bounded(0.5, 0.0, 1.0)
@@ -138,6 +140,10 @@ def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
     if selection.rule not in RULES:
         raise ConfigError(
             f"{where}.selection.rule = {selection.rule!r}: must be one of {', '.join(RULES)}"
+        )
+    if selection.rank not in RANKS:
+        raise ConfigError(
+            f"{where}.selection.rank = {selection.rank!r}: must be one of {', '.join(RANKS)}"
         )
     if selection.picking not in PICKING:
         raise ConfigError(
