@@ -75,7 +75,9 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
         cfg: The composed config.
         out_dir: The run directory (default: Hydra's output directory, or the
             working directory outside Hydra). A directory that already holds a
-            complete run is left as it is: sweeps resume by skipping finished runs.
+            complete run of the same config is left as it is (sweeps resume by
+            skipping finished runs); one that holds a complete run of another
+            config loses that run's outputs and is run again.
 
     Returns:
         The run directory.
@@ -101,6 +103,14 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     t0 = time.perf_counter()
     model = build_model(config)
     model.run(progress=_show_progress())
+    alive = int(model.recorder.firms[0, : model.economy.n_regions].sum())
+    if alive < model.initial_firms / 2:
+        log.warning(
+            "economy.n_firms = %d: only %d firms alive in the first reported year; most were "
+            "below dynamics.demography.exit_size and left (more firms need more jobs)",
+            model.initial_firms,
+            alive,
+        )
     settings = run_settings(config)
     scenario = (config.get("scenario") or {}).get("name", "no_policy")
     write_results(model, out_dir, config, settings, scenario, time.perf_counter() - t0)
@@ -127,20 +137,22 @@ def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _app(cfg: DictConfig) -> None:
+    out_dir = Path(HydraConfig.get().runtime.output_dir)
+    done = is_complete(out_dir) and holds_run(out_dir, to_container(cfg))
     try:
         if "sensitivity" in cfg:  # a job of a sensitivity study: a batch of sample points
             from sim.experiments.sensitivity.batch import run_batch
 
             out = run_batch(to_container(cfg), HydraConfig.get().runtime.output_dir)
         else:
-            out = run(cfg)
+            out = run(cfg, out_dir)
     except ConfigError as exc:
         print(f"s3sim: config error: {exc}", file=sys.stderr)
         sys.exit(2)
     except ValueError as exc:  # data errors (sim.data.DataError) are ValueErrors too
         print(f"s3sim: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    print(f"s3sim: wrote {out}")
+    print(f"s3sim: {'skipped, already complete:' if done else 'wrote'} {out}")
 
 
 def main() -> None:

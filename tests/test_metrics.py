@@ -17,6 +17,7 @@ from sim.metrics import (
     krugman_index,
     period_labels,
     period_means,
+    period_windows,
     proximity,
     rca,
     rca_frame,
@@ -24,6 +25,7 @@ from sim.metrics import (
     relatedness_density,
     rsca,
     specialisation_changes,
+    whole_periods,
 )
 
 # Worked example used throughout: two regions x three sectors.
@@ -146,11 +148,20 @@ def test_rsca_rejects_bad_input(values, match):
 # ----------------------------------------------------------------------------- periods
 
 
-def test_period_labels_consecutive_windows_and_incomplete_last():
+def test_period_labels_consecutive_windows_and_partial_last():
     years = np.array([1998, 1999, 2001, 2002, 2005, 2030])
-    # (2030 - 1998) // 4 = 8 -> window starts at 1998 + 32 = 2030
-    expected = ["1998-2001", "1998-2001", "1998-2001", "2002-2005", "2002-2005", "2030-2033"]
+    # (2030 - 1998) // 4 = 8 -> window starts at 1998 + 32 = 2030 and ends with the data
+    expected = ["1998-2001", "1998-2001", "1998-2001", "2002-2005", "2002-2005", "2030-2030"]
     assert period_labels(years, 1998).tolist() == expected
+    assert whole_periods(years, 1998).tolist() == [True] * 5 + [False]
+    # an explicit end beyond the data: 2030 is in 2030-2031, still partial
+    assert period_labels(years, 1998, end=2031)[-1] == "2030-2031"
+    assert whole_periods(np.array([2030]), 1998, end=2033).tolist() == [True]
+
+
+def test_period_windows_end_before_data_is_rejected():
+    with pytest.raises(ValueError, match=r"years: 2030 is after end 2029"):
+        period_windows(np.array([1998, 2030]), 1998, 4, end=2029)
 
 
 def test_period_labels_other_lengths_and_float_years():
@@ -159,11 +170,12 @@ def test_period_labels_other_lengths_and_float_years():
         "2001-2001",
         "2002-2002",
     ]
-    # 2004 - 2000 = 4 -> 4 // 3 = 1 -> window 2003-2005
+    # 2004 - 2000 = 4 -> 4 // 3 = 1 -> window 2003-2005, cut at the data's end 2004
     assert period_labels(np.array([2000.0, 2004.0]), 2000, length=3).tolist() == [
         "2000-2002",
-        "2003-2005",
+        "2003-2004",
     ]
+    assert period_labels(np.array([2000.0, 2004.0]), 2000, length=3, end=2005)[-1] == "2003-2005"
 
 
 @pytest.mark.parametrize(
@@ -196,21 +208,23 @@ def _period_frame():
 def test_period_means_by_hand():
     # A: 1998-2001 mean(1, 2, 3, 6) = 3; 2002-2005 mean(10, 20) = 15
     # B: 1998-2001 mean(4) = 4;          2002-2005 mean(NaN, 8) = 8 (NaN skipped)
+    # the data end in 2003, so the second period is the partial 2002-2003
     frame = _period_frame().sample(frac=1.0, random_state=3)  # order must not matter
     out = period_means(frame, ["x"], start=1998, by=("region",))
-    assert list(out.columns) == ["period", "region", "x"]
-    assert out["period"].tolist() == ["1998-2001", "1998-2001", "2002-2005", "2002-2005"]
+    assert list(out.columns) == ["period", "region", "x", "whole"]
+    assert out["period"].tolist() == ["1998-2001", "1998-2001", "2002-2003", "2002-2003"]
     assert out["region"].tolist() == ["A", "B", "A", "B"]
+    assert out["whole"].tolist() == [True, True, False, False]
     np.testing.assert_allclose(out["x"], [3.0, 4.0, 15.0, 8.0])
 
 
 def test_period_means_default_by_and_no_by():
     out = period_means(_period_frame(), ["x", "y"], start=1998)
-    assert list(out.columns) == ["period", "region", "sector", "x", "y"]
+    assert list(out.columns) == ["period", "region", "sector", "x", "y", "whole"]
     assert len(out) == 4
     # No by: 1998-2001 mean(1, 2, 3, 6, 4) = 3.2; 2002-2005 mean(10, 20, 8) = 38/3
     pooled = period_means(_period_frame(), ["x"], start=1998, by=())
-    assert list(pooled.columns) == ["period", "x"]
+    assert list(pooled.columns) == ["period", "x", "whole"]
     np.testing.assert_allclose(pooled["x"], [3.2, 38 / 3])
 
 

@@ -234,6 +234,19 @@ def test_specialisation_bars_periods_sorted_chronologically(periods: pd.DataFram
     assert legend_texts(fig) == PERIODS
 
 
+def test_a_partial_last_period_is_marked_and_not_the_default(periods: pd.DataFrame) -> None:
+    partial = periods[periods["period"] == PERIODS[0]].assign(period="2010-2010", rsca=0.9)
+    frame = pd.concat([periods.assign(whole=True), partial.assign(whole=False)])
+    fig = plot_specialisation_by_period(frame, "flanders")
+    assert legend_texts(fig) == [*PERIODS, "2010-2010 (partial)"]
+    hatches = [bar.get_hatch() for bar in fig.axes[0].containers[-1]]
+    assert set(hatches) == {"///"}
+    assert {bar.get_hatch() for bar in fig.axes[0].containers[0]} == {None}
+    # the heatmap shows the last whole period unless told otherwise
+    heatmap = plot_rsca_heatmap(frame)
+    assert PERIODS[-1] in heatmap.axes[0].get_title()
+
+
 def test_specialisation_bars_errors(periods: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="region 'atlantis'"):
         plot_specialisation_by_period(periods, "atlantis")

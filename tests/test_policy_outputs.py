@@ -131,24 +131,21 @@ def test_the_command_runs_a_scenario(tmp_path):
     s3sim = Path(sys.executable).with_name("s3sim")
     assert s3sim.is_file()
     run_dir = tmp_path / "run"
-    proc = subprocess.run(
-        [
-            str(s3sim),
-            "scenario=targeted",
-            "economy.n_firms=3000",
-            "years.start=2000",
-            "years.end=2005",
-            "years.burn_in=3",
-            "output.plots=false",
-            f"hydra.run.dir={run_dir}",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+    command = [
+        str(s3sim),
+        "scenario=targeted",
+        "economy.n_firms=3000",
+        "years.start=2000",
+        "years.end=2005",
+        "years.burn_in=3",
+        "output.plots=false",
+        f"hydra.run.dir={run_dir}",
+    ]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert f"s3sim: wrote {run_dir}" in proc.stdout
+    again = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert f"s3sim: skipped, already complete: {run_dir}" in again.stdout, again.stdout
     for file in (*POLICY_FILES, *ALWAYS):
         assert (run_dir / file).is_file(), file
     summary = json.loads((run_dir / "summary.json").read_text())

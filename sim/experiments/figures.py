@@ -122,7 +122,7 @@ def rca_trajectories(ctx: FigureContext) -> list[Block]:
 
 
 def period_means(ctx: FigureContext) -> dict[str, pd.DataFrame]:
-    """Mean rsca by period, region and sector over the runs of each scenario."""
+    """Mean rsca by period, region and sector over the runs of each scenario (and ``whole``)."""
     out: dict[str, pd.DataFrame] = {}
     keys = ["period", "region", "sector"]
     for scenario in ctx.scenarios:
@@ -130,7 +130,7 @@ def period_means(ctx: FigureContext) -> dict[str, pd.DataFrame]:
             ctx.run_dirs(scenario),
             "specialisation_periods.parquet",
             keys,
-            ["rsca"],
+            ["rsca", "whole"],
             desc=f"periods {scenario}",
         )
         if frame is not None:
@@ -159,13 +159,14 @@ def specialisation_by_period(ctx: FigureContext, means: dict[str, pd.DataFrame])
 
 
 def heatmap(ctx: FigureContext, means: dict[str, pd.DataFrame]) -> list[Block]:
-    """Heatmap of the baseline's rsca in the last period, mean over seeds."""
+    """Heatmap of the baseline's rsca in the last whole period, mean over seeds."""
     from sim.plots import plot_rsca_heatmap
 
     frame = means.get(ctx.baseline)
     if frame is None or frame.empty:
         return [Text(f"No specialisation_periods.parquet for {ctx.baseline}: heatmap skipped.")]
-    last = max(frame["period"].astype(str).unique(), key=_period_key)
+    whole = frame[frame["whole"] >= 1] if len(frame[frame["whole"] >= 1]) else frame
+    last = max(whole["period"].astype(str).unique(), key=_period_key)
     return ctx.figure(
         f"rsca_heatmap_{ctx.baseline}",
         lambda: plot_rsca_heatmap(frame, period=last, caption=ctx.caption),

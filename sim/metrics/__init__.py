@@ -6,13 +6,20 @@ Pure numpy functions (arrays in, arrays out) plus tidy pandas wrappers:
   related/unrelated variety, counts and changes of specialisations.
 * :mod:`sim.metrics.relatedness`: cosine relatedness, co-occurrence proximity
   and relatedness density.
-* :mod:`sim.metrics.panels`: period labels, period means and RCA panels.
+* :mod:`sim.metrics.panels`: period labels (whole and partial periods), period means and RCA
+  panels.
 
 Invalid input raises :class:`ValueError` with a one-line message naming the
 argument and the problem.
 """
 
-from sim.metrics.panels import period_labels, period_means, rca_frame
+from sim.metrics.panels import (
+    period_labels,
+    period_means,
+    period_windows,
+    rca_frame,
+    whole_periods,
+)
 from sim.metrics.relatedness import cosine_relatedness, proximity, relatedness_density
 from sim.metrics.structure import (
     count_specialisations,
@@ -33,6 +40,7 @@ __all__ = [
     "krugman_index",
     "period_labels",
     "period_means",
+    "period_windows",
     "proximity",
     "rca",
     "rca_frame",
@@ -40,4 +48,5 @@ __all__ = [
     "relatedness_density",
     "rsca",
     "specialisation_changes",
+    "whole_periods",
 ]

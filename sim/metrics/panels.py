@@ -9,25 +9,28 @@ from sim.metrics._checks import float_array, integer
 from sim.metrics.structure import rca, rsca
 
 
-def period_labels(years: np.ndarray, start: int, length: int = 4) -> np.ndarray:
-    """Label years by consecutive windows of ``length`` years from ``start``.
+def period_windows(
+    years: np.ndarray, start: int, length: int = 4, end: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """First and last year of the period of each year: windows of ``length`` from ``start``.
 
-    Year y falls in the window beginning at
-    ``start + length * floor((y - start) / length)`` and is labelled
-    ``"<first>-<last>"``, e.g. ``"1998-2001"``. The last window keeps its
-    nominal end even when the data stop early: 2030 alone with start 1998 is
-    ``"2030-2033"``. Labels of four-digit years sort chronologically as strings.
+    Year y falls in the window beginning at ``start + length * floor((y - start) / length)``.
+    A window ends ``length - 1`` years later or at ``end``, whichever comes first, so the
+    periods end where the run ends: with start 1998, length 4 and end 2030, the year 2030
+    is the partial period 2030-2030 (one year of four).
 
     Args:
         years: Integer-valued years, any shape.
         start: First year of the first window.
         length: Years per window, >= 1.
+        end: Last year of the data; by default the latest of ``years``.
 
     Returns:
-        String labels, same shape as ``years``.
+        The first and the last year of each year's window, same shape as ``years``.
 
     Raises:
-        ValueError: Non-integer years, a year before ``start`` or ``length < 1``.
+        ValueError: Non-integer years, a year before ``start`` or after ``end``, or
+            ``length < 1``.
     """
     start = integer(start, "start")
     length = integer(length, "length", low=1)
@@ -37,9 +40,50 @@ def period_labels(years: np.ndarray, start: int, length: int = 4) -> np.ndarray:
     y = y.astype(np.int64)
     if (y < start).any():
         raise ValueError(f"years: {y.min()} is before start {start}")
+    end = int(y.max(initial=start)) if end is None else integer(end, "end")
+    if (y > end).any():
+        raise ValueError(f"years: {y.max()} is after end {end}")
     first = start + (y - start) // length * length
-    last = first + length - 1
+    return first, np.minimum(first + length - 1, end)
+
+
+def period_labels(
+    years: np.ndarray, start: int, length: int = 4, end: int | None = None
+) -> np.ndarray:
+    """Label years ``"<first>-<last>"`` by their period (see :func:`period_windows`).
+
+    E.g. ``"1998-2001"``; a partial last period is labelled by the years it holds
+    (``"2030-2030"``). Labels of four-digit years sort chronologically as strings.
+
+    Args:
+        years: Integer-valued years, any shape.
+        start: First year of the first window.
+        length: Years per window, >= 1.
+        end: Last year of the data; by default the latest of ``years``.
+
+    Returns:
+        String labels, same shape as ``years``.
+
+    Raises:
+        ValueError: As :func:`period_windows`.
+    """
+    first, last = period_windows(years, start, length, end)
     return np.char.add(np.char.add(first.astype(str), "-"), last.astype(str))
+
+
+def whole_periods(
+    years: np.ndarray, start: int, length: int = 4, end: int | None = None
+) -> np.ndarray:
+    """Whether each year's period is whole (holds ``length`` years, see :func:`period_windows`).
+
+    Indicators that compare periods use whole periods only; a partial last period
+    is written and plotted (marked as partial) but enters no indicator.
+
+    Returns:
+        Booleans, same shape as ``years``.
+    """
+    first, last = period_windows(years, start, length, end)
+    return last - first + 1 == integer(length, "length", low=1)
 
 
 def period_means(
@@ -52,7 +96,9 @@ def period_means(
     """Means of ``columns`` per period (see :func:`period_labels`) and ``by`` keys.
 
     Missing values in ``columns`` are skipped by the mean; rows with missing
-    ``by`` keys form their own group rather than being dropped.
+    ``by`` keys form their own group rather than being dropped. Periods end with
+    the frame's last year; the column ``whole`` says whether a period holds all
+    its ``length`` years (False for a partial last period).
 
     Args:
         frame: Tidy frame with a ``year`` column, the ``by`` columns and ``columns``.
@@ -62,7 +108,7 @@ def period_means(
         by: Grouping columns besides the period.
 
     Returns:
-        Frame with columns ``period, *by, *columns``, sorted by period then ``by``.
+        Frame with columns ``period, *by, *columns, whole``, sorted by period then ``by``.
 
     Raises:
         ValueError: Missing, overlapping or non-numeric columns, or bad periods.
@@ -77,15 +123,20 @@ def period_means(
     if missing:
         raise ValueError(f"frame: missing columns {missing}")
     names = [*keys, *columns]
-    if "period" in names or len(set(names)) < len(names):
-        raise ValueError(f"columns: {columns} must be distinct from year and by {by}, no 'period'")
+    if {"period", "whole"} & set(names) or len(set(names)) < len(names):
+        raise ValueError(
+            f"columns: {columns} must be distinct from year and by {by}, no 'period' or 'whole'"
+        )
     for column in columns:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise ValueError(f"columns: {column!r} is not numeric ({frame[column].dtype})")
     work = frame[[*by, *columns]].copy()
-    work.insert(0, "period", period_labels(frame["year"].to_numpy(), start, length))
-    grouped = work.groupby(["period", *by], sort=True, dropna=False)[columns].mean()
-    return grouped.reset_index()
+    years = frame["year"].to_numpy()
+    work.insert(0, "period", period_labels(years, start, length))
+    grouped = work.groupby(["period", *by], sort=True, dropna=False)[columns].mean().reset_index()
+    whole = dict(zip(work["period"], whole_periods(years, start, length), strict=True))
+    grouped["whole"] = grouped["period"].map(whole).astype(bool)
+    return grouped
 
 
 def rca_frame(employment: pd.DataFrame, rest_of_world: str = "rest_of_world") -> pd.DataFrame:

@@ -84,6 +84,7 @@ class ClusterModel(mesa.Model):
             n_firms or economy.spec.n_firms,
             self.streams.get(Stream.SETUP),
         )
+        self.initial_firms = self.firms.n  # drawn; economy.n_firms only approximately
         employment = self.firms.by_cell(self.firms.employment, economy.n_regions, economy.n_sectors)
         self.rca, self.density = current_density(economy, employment, self.markets.row_employment)
         self.region_jobs = employment.sum(axis=1)

@@ -28,11 +28,11 @@ def project_frame(model: ClusterModel) -> pd.DataFrame:
 
 
 def focal_sectors(model: ClusterModel, periods: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """The focal region's jobs per sector in the last year and rca in the last period."""
+    """The focal region's jobs per sector in the last year and rca in the last whole period."""
     e = model.economy
     jobs = model.recorder.employment[-1, e.focal]
-    focal = e.regions[e.focal]
-    last = periods[(periods["region"] == focal) & (periods["period"] == periods["period"].max())]
+    focal = periods[(periods["region"] == e.regions[e.focal]) & periods["whole"]]
+    last = focal[focal["period"] == focal["period"].max()] if len(focal) else focal
     rca = last.set_index("sector")["rca"]
     return {
         "employment": {s: float(v) for s, v in zip(e.sectors, jobs, strict=True)},
@@ -83,7 +83,8 @@ def write_results(
         "synthetic": bool(model.economy.spec.synthetic),
         "economy": model.economy.spec.name,
         "years": [years.start, years.end],
-        "n_firms_start": int(model.economy.spec.n_firms),
+        "n_firms_start": int(model.initial_firms),
+        "n_firms_first_year": int(rec.firms[0, : model.economy.n_regions].sum()),
         "wall_time_s": round(wall_time, 4),
         "indicators": indicators(rec, years.start, settings.periods.length, spearheads),
     }

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.metrics import period_labels, rca, specialisation_changes
+from sim.metrics import period_labels, rca, specialisation_changes, whole_periods
 from sim.model.observe import Recorder
+
+NAN = float("nan")
 
 
 def rca_by_period(recorder: Recorder, start: int, length: int) -> tuple[list[str], np.ndarray]:
-    """Period labels and the (P, R, S) mean rca of the model regions per period."""
-    R = recorder.economy.n_regions
+    """Labels and the (P, R, S) mean rca of the model regions per **whole** period.
+
+    A partial last period (the run ends before it does) is left out, so every
+    indicator that uses periods rests on ``length`` years each; P may be 0.
+    """
+    R, S = recorder.economy.n_regions, recorder.economy.n_sectors
     yearly = rca(recorder.employment[:, :R], recorder.employment.sum(axis=1))
     labels = period_labels(recorder.years, start, length)
-    names = list(dict.fromkeys(labels))
-    means = np.stack([yearly[labels == name].mean(axis=0) for name in names])
-    return names, means
+    whole = whole_periods(recorder.years, start, length)
+    names = list(dict.fromkeys(labels[whole]))
+    means = [yearly[labels == name].mean(axis=0) for name in names]
+    return names, np.stack(means) if means else np.empty((0, R, S))
 
 
 def rank_of(values: np.ndarray, index: int) -> int:
@@ -35,7 +42,7 @@ def indicators(
     Args:
         recorder: The run's observations.
         start: First reported year (periods start there).
-        length: Period length in years.
+        length: Period length in years; only whole periods enter the indicators.
         spearhead_sectors: Indices of the focal region's spearhead value chains.
         hold: Periods a new specialisation must hold (metrics.specialisation_changes).
     """
@@ -50,7 +57,7 @@ def indicators(
         gained, lost = specialisation_changes(period_rca, hold=hold)
         n_gained, n_lost = float(gained[f].sum()), float(lost[f].sum())
     else:
-        n_gained = n_lost = float("nan")
+        n_gained = n_lost = NAN
     spear = np.asarray(spearhead_sectors if spearhead_sectors is not None else [], dtype=int)
     return {
         "employment_total": float(last[f]),
@@ -58,7 +65,7 @@ def indicators(
         "employment_emerging": float(emp[-1, f, e.emerging].sum()),
         "employment_spearhead": float(emp[-1, f, spear].sum()),
         "rca_spearhead_last_period": (
-            float(period_rca[-1, f, spear].mean()) if len(spear) else float("nan")
+            float(period_rca[-1, f, spear].mean()) if len(spear) and len(period_rca) else NAN
         ),
         "specialisations_gained": n_gained,
         "specialisations_lost": n_lost,

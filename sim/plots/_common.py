@@ -165,6 +165,14 @@ def sorted_periods(periods: Iterable[object]) -> list[object]:
     return sorted(in_order(periods), key=period_sort_key)
 
 
+def partial_periods(frame: pd.DataFrame) -> set[object]:
+    """Periods marked partial (``whole`` False) in a frame of period means; none without it."""
+    if "whole" not in frame.columns:
+        return set()
+    whole = frame.groupby("period", sort=False)["whole"].min()
+    return {p for p, w in whole.items() if not bool(w >= 1)}
+
+
 def measure_label(measure: str) -> str:
     """Axis label for a relative-specialisation measure."""
     labels = {

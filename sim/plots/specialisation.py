@@ -17,6 +17,7 @@ from sim.plots._common import (
     in_order,
     measure_label,
     new_figure,
+    partial_periods,
     qualitative_colours,
     reference_level,
     reference_line,
@@ -42,15 +43,17 @@ def plot_specialisation_by_period(
     One bar group per sector and, within each group, one bar per period (chronological,
     coloured on an ordered palette). A horizontal line marks the neutral level: 0 for
     ``rsca``, 1 for ``rca``. Several rows for one period and sector (e.g. one per seed)
-    are averaged, and the y label says so.
+    are averaged, and the y label says so. A period whose ``whole`` column is False
+    (a partial last period) is hatched and named "partial" in the legend.
 
     Args:
         periods: Tidy frame with columns ``period`` (e.g. ``"1998-2001"``), ``region``,
-            ``sector`` and ``measure``. A ``scenario`` column, if any, must hold one value.
+            ``sector`` and ``measure``, optionally ``whole``. A ``scenario`` column, if
+            any, must hold one value.
         region: Region to plot.
         measure: Column to plot, usually ``"rsca"`` or ``"rca"``.
         sectors: Sectors to show, in this order; by default all sectors, ordered by their
-            value in the last period, highest first.
+            value in the last whole period, highest first.
         title: Figure title; a default naming the region is used when ``None``.
         caption: Small grey text under the axes.
 
@@ -70,9 +73,11 @@ def plot_specialisation_by_period(
     repeats = int(cells.size().max())
     period_order = sorted_periods(rows["period"])
     table = table.reindex(columns=period_order)
+    partial = partial_periods(rows)
+    whole = [p for p in period_order if p not in partial] or period_order
 
     if sectors is None:
-        last = table[period_order[-1]]
+        last = table[whole[-1]]
         order = sorted(table.index, key=lambda s: -last[s] if pd.notna(last[s]) else np.inf)
     else:
         unknown = [s for s in sectors if s not in table.index]
@@ -101,7 +106,8 @@ def plot_specialisation_by_period(
             table[period].to_numpy(dtype=float),
             width=bar_width,
             color=colours[j],
-            label=str(period),
+            label=f"{period} (partial)" if period in partial else str(period),
+            hatch="///" if period in partial else None,
             edgecolor="white",
             linewidth=0.4,
             zorder=2,
@@ -240,7 +246,8 @@ def plot_rsca_heatmap(
     Args:
         periods: Tidy frame with columns ``period``, ``region``, ``sector`` and ``rsca``.
             A ``scenario`` column, if any, must hold exactly one value.
-        period: Period to show (e.g. ``"2026-2029"``); the last period by default.
+        period: Period to show (e.g. ``"2026-2029"``); by default the last whole period
+            (rows whose optional ``whole`` column is True), else the last.
         caption: Small grey text under the axes.
 
     Returns:
@@ -255,8 +262,10 @@ def plot_rsca_heatmap(
     single_scenario(periods, func)
     available = sorted_periods(periods["period"])
     if period is None:
-        period = str(available[-1])
-        rows = periods[periods["period"] == available[-1]]
+        partial = partial_periods(periods)
+        last = [p for p in available if p not in partial][-1:] or available[-1:]
+        period = str(last[0])
+        rows = periods[periods["period"] == last[0]]
     else:
         rows = periods[periods["period"].astype(str) == str(period)]
         if rows.empty:
