@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,15 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -n 2
 
+# figures into docs/bench.json, then README.md and docs/performance.md quote them anew
 bench: $(STAMP)
-	$(BIN)/python experiments/benchmark.py
+	$(BIN)/python experiments/benchmark.py --out docs/bench.json
 	$(BIN)/python experiments/sweep_benchmark.py
+	$(BIN)/python -m sim.docgen
+
+# rewrite the generated parts of README.md and docs/ (tests/test_docs.py checks them)
+docs: $(STAMP)
+	$(BIN)/python -m sim.docgen
 
 clean:
 	rm -rf outputs multirun .pytest_cache

@@ -585,7 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     results["load_average"] = [load_before, os.getloadavg()[0]]
     results["benchmark_seconds"] = time.perf_counter() - t_start
 
-    # ---- the table ----
+    # ---- the table (also kept, as printed, in the figures file) ----
+    printed = _TeeStdout()
     default_config = compose(plan["default_overrides"])
     default_firms = default_config["economy"]["n_firms"]
     written = "outputs and plots" if default_config["output"]["plots"] else "outputs (plots off)"
@@ -730,11 +731,57 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<40} {target:<18} {value:<38} {verdict}")
         results["targets"].append({"target": label, "goal": target, "value": value, "pass": ok})
     print(f"\nbenchmark took {results['benchmark_seconds']:.0f} s")
+    results["report"] = printed.close()
+    results |= provenance()
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2, default=float) + "\n")
         print(f"figures saved to {args.out}")
     return 0
+
+
+class _TeeStdout:
+    """Copies everything printed to stdout until :meth:`close`, which returns it."""
+
+    def __init__(self):
+        self.stream, self.parts = sys.stdout, []
+        sys.stdout = self
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> str:
+        sys.stdout = self.stream
+        return "".join(self.parts)
+
+
+def provenance() -> dict[str, str]:
+    """Commit, date, processor and mesa version: where the figures come from (docs quote them)."""
+    import mesa
+
+    git = subprocess.run(
+        ["git", "describe", "--always", "--dirty", "--abbrev=7"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    cpuinfo = Path("/proc/cpuinfo")
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in (cpuinfo.read_text().splitlines() if cpuinfo.is_file() else [])
+        if line.startswith("model name")
+    ]
+    cpu = names[0] if names else platform.processor() or "unknown processor"
+    return {
+        "commit": git.stdout.strip() or "unknown",
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "cpu_model": cpu,
+        "mesa": mesa.__version__,
+    }
 
 
 def profile(scenario: str, n: int, top: int = 25) -> int:

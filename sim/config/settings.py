@@ -20,8 +20,12 @@ class Years:
     """The simulated calendar: reported years ``start..end`` after ``burn_in`` years."""
 
     start: int = bounded(1998, 1000, 3000)
+    """First reported year; periods start here. Source: the source presentation's series."""
     end: int = bounded(2030, 1000, 3000)
+    """Last reported year (inclusive). Source: the horizon of the policy question."""
     burn_in: int = bounded(10, 0, 500)
+    """[years] Unreported years simulated before `start`: the population settles. Source:
+    sizes, shares and productivities lose the imprint of the initial draw."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Periods:
     """Reporting periods for relative specialisation: windows of ``length`` years."""
 
     length: int = bounded(4, 1, 100)
+    """[years] Years per reporting period; a partial last period enters no indicator. Source:
+    the four-year periods of the source presentation."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,9 @@ class Output:
     """What a run writes besides the always-written panels."""
 
     firm_panel: bool = False
+    """Write `firms.parquet`, every firm every year (needed for validation)."""
     plots: bool = True
+    """Write the run's plots."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,9 @@ class RunSettings:
     """The top-level keys of the config that are not config groups."""
 
     seed: int = bounded(0, 0)
+    """Drives every random stream."""
     budget_scale: float = bounded(1.0, 0.0)
+    """Multiplies every scenario's budget rate (budget_levels). Source: a policy lever."""
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)

@@ -59,11 +59,12 @@ def compete(
 ) -> np.ndarray:
     """Update shares, value added, employment, profits and cash.
 
-    Competitiveness is ``c_i = log a_i - wage_share * log m_rs + relatedness_advantage * d_rs``:
-    productivity net of the scarcity premium ``m`` of specialised labour (see
-    :func:`scarcity_premium`; the region's general wage level reflects its price level
-    and does not enter competitiveness) plus the advantage of
-    the region's related capabilities (``d`` is relatedness density).
+    Competitiveness is ``c_i = a_i - wage_share * log m_rs + relatedness_advantage * d_rs``
+    (``a_i`` is the firm's log relative productivity): productivity net of the
+    scarcity premium ``m`` of specialised labour (see :func:`scarcity_premium`; the
+    region's general wage level reflects its price level and does not enter
+    competitiveness) plus the advantage of the region's related capabilities (``d`` is
+    relatedness density).
     Replicator: ``share_i <- share_i * exp(selection * (c_i - mean c_s))`` rescaled
     so that the firms' joint share in the sector is unchanged (the rest of the world
     produces at the firms' share-weighted mean productivity), then
@@ -71,7 +72,7 @@ def compete(
     world; ``eps_i = b_i L_i + log(1 - b_i^2)``, ``L_i ~ Laplace(0, 1)``, with
     ``b_i = min(shock_scale * (e_i / reference_size) ** -elasticity, 0.6)`` (the log term
     makes ``E[exp(eps_i)] = 1``).
-    Employment: ``log e_i <- log e_i + adjustment * (log(VA_i / (A_s a_i)) - log e_i)``.
+    Employment: ``log e_i <- log e_i + adjustment * (log(VA_i / (A_s exp(a_i))) - log e_i)``.
 
     Args:
         firms: The firm population (updated in place).

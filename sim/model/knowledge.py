@@ -35,9 +35,10 @@ def learn(
     where ``pool_{r,s} = sum_j phi_{sj} K_{rj} / sum_j phi_{sj} VA_{rj}`` is the knowledge per
     unit of value added of the region's activities weighted by their relatedness
     ``phi`` to the firm's sector (own sector included: intra-industry spillovers count).
-    Then ``log a_i <- (1 - reversion) log a_i + effect * (log(1 + k_i) - m_s) + noise``
-    with ``k`` the knowledge intensity and ``m_s`` the value-added-weighted sector
-    mean of ``log(1 + k)``.
+    Then ``a_i <- (1 - reversion) a_i + effect * (log(1 + k_i) - m_s) + noise``, where
+    ``a_i`` is the firm's log relative productivity, ``k`` the knowledge intensity
+    after this year's update and ``m_s`` the value-added-weighted sector mean of
+    ``log(1 + k)``.
 
     Args:
         firms: The firm population (knowledge and productivity updated in place).

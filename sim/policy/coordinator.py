@@ -28,10 +28,10 @@ class Pilot:
 class Coordinator(mesa.Agent):
     """Matches roadmaps across regions and co-funds shared pilot facilities.
 
-    Each year of a ``vanguard`` phase, regions of the initiative whose
-    spearheads share an EU priority area form a consortium (two regions at
-    least); each region's pilot money is split over its consortia, the EU may
-    add a top-up, and the facility's capacity grows by what it receives.
+    When a ``vanguard`` phase starts, regions of the initiative whose spearheads
+    share an EU priority area form a consortium (two regions at least). Each
+    year after, each region's pilot money is split over its consortia, the EU
+    may add a top-up, and the facility's capacity grows by what it receives.
     Firms of every participating region whose project targets a value chain of
     the area get access: a lower demonstration cost and a higher success chance.
 

@@ -28,13 +28,15 @@ RANKS = ("quality", "additionality")
 class BudgetSpec:
     """How much money each government has per year and what may carry over.
 
-    ``rate`` is the yearly budget as a share of the region's value added: of
-    the first reported year (``basis: start``, identical across scenarios with
-    the same seed, hence budget-neutral comparisons) or of the current year
-    (``basis: current``). ``funding`` says who pays: a tax on the region's
-    value added charged to its firms (``tax``) or money from outside the model
-    (``external``); ``mcpf`` is the marginal cost of public funds used to report
-    the excess burden of that tax (sim.policy.funding).
+    ``rate`` is the yearly budget as a share of the region's value added in the
+    year before the money is paid: fixed at the year before money first flows,
+    the last burn-in year or the initial firms without one (``basis: start``,
+    identical across scenarios with the same seed, hence budget-neutral
+    comparisons), or of each year's previous year (``basis: current``).
+    ``funding`` says who pays: a tax on the region's value added charged to its
+    firms (``tax``) or money from outside the model (``external``); ``mcpf`` is
+    the marginal cost of public funds used to report the excess burden of that
+    tax (sim.policy.funding).
     """
 
     rate: float = bounded(0.0, 0.0, 1.0)

@@ -1,0 +1,101 @@
+"""Documentation that cannot drift from the code.
+
+The parameter tables of docs/ODD.md, the summary.json tables of docs/outputs.md
+and every figure quoted from docs/bench.json are generated (``python -m
+sim.docgen``); these tests fail when a file differs from what the code and the
+figures file say, and read ODD's tables independently of the generator.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import re
+
+import pytest
+import yaml
+
+from sim.cli import run
+from sim.config.settings import RunSettings
+from sim.docgen.__main__ import ROOT, generate, stale_files
+from sim.model.params import Dynamics
+from sim.outputs.summary import FIELDS, INDICATORS
+from tests.conftest import SMALL, compose_config
+
+ODD = ROOT / "docs" / "ODD.md"
+SECTIONS = {
+    "competition": "10.1",
+    "knowledge": "10.2",
+    "innovation": "10.3",
+    "demography": "10.4",
+    "clusters": "10.5",
+    "pilots": "10.5",
+}
+
+
+def test_generated_parts_equal_the_code_and_the_figures_file():
+    assert stale_files() == [], "run: python -m sim.docgen (or make bench for figures)"
+
+
+def test_a_hand_edit_of_a_generated_table_is_caught():
+    text = ODD.read_text("utf-8")
+    edited = text.replace("| `selection` (β) | 0.6 |", "| `selection` (β) | 0.7 |")
+    assert edited != text
+    assert generate(edited) == text
+
+
+def odd_table(section: str) -> dict[str, str]:
+    """Key -> default cell of the tables in ODD section ``section`` (e.g. "10.1")."""
+    text = ODD.read_text("utf-8")
+    start = text.index(f"### {section} ")
+    end = min(i for i in (text.find("\n### ", start + 1), text.find("\n## ", start)) if i > 0)
+    rows = re.findall(r"^\| `([\w.]+)`[^|]* \| ([^|]+) \|", text[start:end], re.MULTILINE)
+    return {key: cell.strip() for key, cell in rows}
+
+
+def cell_value(cell: str):
+    return ast.literal_eval(cell.replace(",", "") if "[" not in cell else cell)
+
+
+@pytest.mark.parametrize("group", list(SECTIONS))
+def test_odd_parameter_table_equals_the_defaults(group):
+    table = odd_table(SECTIONS[group])
+    defaults = dataclasses.asdict(getattr(Dynamics(), group))
+    with (ROOT / "configs" / "dynamics" / "default.yaml").open(encoding="utf-8") as f:
+        configured = yaml.safe_load(f)[group]
+    prefix = f"{group}." if group in ("clusters", "pilots") else ""
+    for name, value in defaults.items():
+        key = prefix + name
+        assert key in table, f"ODD section {SECTIONS[group]} has no row for {key}"
+        assert cell_value(table[key]) == pytest.approx(value), key
+        assert configured[name] == pytest.approx(value), key
+    rows = {k for k in table if not prefix or k.startswith(prefix)}
+    assert rows == {prefix + name for name in defaults}
+
+
+def test_odd_run_settings_equal_the_defaults():
+    table = odd_table("10.7")
+    settings = RunSettings()
+    for key in ("seed", "budget_scale", "years.start", "years.end", "years.burn_in"):
+        value = settings
+        for part in key.split("."):
+            value = getattr(value, part)
+        assert cell_value(table[key]) == value, key
+    assert cell_value(table["periods.length"]) == settings.periods.length
+
+
+def test_a_run_writes_exactly_the_documented_summary(tmp_path):
+    out = run(compose_config([*SMALL, "scenario=targeted", "years.end=2004"]), tmp_path)
+    summary = json.loads((out / "summary.json").read_text())
+    assert list(summary) == list(FIELDS)
+    assert list(summary["indicators"]) == list(INDICATORS)
+
+
+def test_odd_economy_keys_equal_the_default_economy():
+    table = odd_table("10.6")
+    with (ROOT / "configs" / "economy" / "default.yaml").open(encoding="utf-8") as f:
+        economy = yaml.safe_load(f)
+    assert cell_value(table["n_firms"]) == economy["n_firms"]
+    assert cell_value(table["rest_of_world.scale"]) == economy["rest_of_world"]["scale"]
+    assert table["focal_region"] == f"`{economy['focal_region']}`"
