@@ -29,8 +29,9 @@ test: lint
 # figures into docs/bench.json, then README.md and docs/performance.md quote them anew
 bench: $(STAMP)
 	$(BIN)/python experiments/benchmark.py --out docs/bench.json
-	$(BIN)/python experiments/sweep_benchmark.py
-	$(BIN)/python -m sim.docgen
+	$(BIN)/python experiments/sweep_benchmark.py --out docs/.sweep_bench.json
+	$(BIN)/python -m sim.docgen --add-figures sweep_study docs/.sweep_bench.json
+	rm -f docs/.sweep_bench.json
 
 # rewrite the generated parts of README.md and docs/ (tests/test_docs.py checks them)
 docs: $(STAMP)

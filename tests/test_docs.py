@@ -19,6 +19,7 @@ import yaml
 from sim.cli import run
 from sim.config.settings import RunSettings
 from sim.docgen.__main__ import ROOT, generate, stale_files
+from sim.docgen.blocks import BLOCK, INLINE
 from sim.model.params import Dynamics
 from sim.outputs.summary import FIELDS, INDICATORS
 from tests.conftest import SMALL, compose_config
@@ -90,6 +91,33 @@ def test_a_run_writes_exactly_the_documented_summary(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert list(summary) == list(FIELDS)
     assert list(summary["indicators"]) == list(INDICATORS)
+
+
+#: Decimal numbers and percentages that the figure sections may state without quoting
+#: docs/bench.json, each a fact of the setup rather than a measurement.
+NOT_MEASURED = {"0.01": "the equivalence test's p threshold", "3.1": "the economy's M jobs"}
+FIGURE = re.compile(r"\d+\.\d+|\d+ ?%")
+
+
+def figure_sections() -> dict[str, str]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    performance = (ROOT / "docs" / "performance.md").read_text("utf-8")
+    start = readme.index("## Performance")
+    return {
+        "README.md": readme[start : readme.index("\n## ", start + 1)],
+        "docs/performance.md": performance[: performance.index("## Analysis at commit")],
+    }
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/performance.md"])
+def test_every_measured_figure_is_quoted_from_the_figures_file(name):
+    text = figure_sections()[name]
+    assert BLOCK.search(text), f"{name}: no generated block of figures"
+    bare = INLINE.sub("", BLOCK.sub("", text))
+    bare = re.sub(r"```.*?```", "", bare, flags=re.DOTALL)
+    stray = [m for m in FIGURE.findall(bare) if m not in NOT_MEASURED and "±" not in m]
+    stray = [m for m in stray if f"±{m}" not in bare]
+    assert not stray, f"{name}: figures typed by hand instead of quoted: {stray}"
 
 
 def test_odd_economy_keys_equal_the_default_economy():

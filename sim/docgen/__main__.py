@@ -49,7 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     """Rewrite the docs, or with ``--check`` list the stale ones and exit 1."""
     parser = argparse.ArgumentParser(prog="python -m sim.docgen", description=__doc__)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    parser.add_argument(
+        "--add-figures",
+        nargs=2,
+        metavar=("KEY", "FILE"),
+        help="first put FILE's figures under KEY of docs/bench.json (make bench)",
+    )
     args = parser.parse_args(argv)
+    if args.add_figures:
+        bench.add_figures(ROOT, args.add_figures[0], Path(args.add_figures[1]))
     try:
         stale = stale_files()
     except (KeyError, OSError, ValueError) as exc:  # a missing figure, file or docstring

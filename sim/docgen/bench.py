@@ -56,13 +56,27 @@ def quote(value: Any, fmt: str) -> str:
 def provenance(figures: dict[str, Any]) -> str:
     """One line: where and when the figures were measured."""
     load_before, load_after = figures["load_average"]
+    busy = max(load_before, load_after) / figures["cpus"]
+    warning = (
+        f" **The machine was busy (load {busy:.0f}x its CPUs): every timing is slowed by the "
+        "other work and only ratios within one measurement (scaling, the Mesa ratio) say much; "
+        "run `make bench` on a quiet machine for the code's own speed.**"
+        if busy > 1.5
+        else " Other work on the machine slows every timing."
+    )
     return (
         f"Measured by `make bench` at commit {figures.get('commit', '?')} on "
         f"{figures.get('date', '?')}: {figures.get('cpu_model', '?')}, {figures['cpus']} CPUs, "
         f"Python {figures['python']}, numpy {figures['numpy']}, mesa {figures.get('mesa', '?')}; "
-        f"load average {load_before:.2f} before and {load_after:.2f} after "
-        f"(other work on the machine slows every figure).\n"
+        f"load average {load_before:.2f} before and {load_after:.2f} after.{warning}\n"
     )
+
+
+def add_figures(root: Path, key: str, path: Path) -> None:
+    """Put the figures of another benchmark (a JSON file) under ``key`` of docs/bench.json."""
+    figures = load(root)
+    figures[key] = json.loads(Path(path).read_text(encoding="utf-8"))
+    (root / BENCH).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 def render(name: str, root: Path) -> str:
