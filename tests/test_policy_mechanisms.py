@@ -136,9 +136,9 @@ def test_rd_grants_lower_rd_stalls_but_start_no_more_projects():
     starts_t, done_t, stalls_t, _ = treated.sum(axis=0)
     # Starts: ~9,400 over the seeds; the paired seed differences have a standard error
     # of about 0.25 % of that, so 2 % is eight of them. A grant reaches starts only
-    # later and indirectly: the firm keeps more cash (a start needs positive cash);
-    # with rd_additionality = 1 it adds no knowledge, the firm's own and the granted
-    # money counting alike. Observed: +0.5 % (2 standard errors).
+    # later and indirectly, through cash (a start needs positive cash) and knowledge
+    # (with rd_additionality = 1 the firm keeps its own R&D spending and the grant adds
+    # to it: tests/test_rd_additionality.py).
     assert starts_t == pytest.approx(starts, rel=0.02)
     # R&D completions move as little: stalls delay a project, and few R&D projects
     # stall long enough to be abandoned (observed +/-0.5 %)

@@ -77,3 +77,24 @@ def learn(
         + p.productivity_effect * (absorbed_log - mean_log[s])
         + noise
     )
+
+
+def add_project_rd(
+    firms: Firms, rd_own: np.ndarray, rd_grant: np.ndarray, additionality: float
+) -> np.ndarray:
+    """Project R&D becomes knowledge; a grant raises the project's R&D by ``additionality``.
+
+    A funded firm pays only its share of the stage (``rd_own``); with input
+    additionality ``a`` it also spends ``a * rd_grant`` of its own cash on the project
+    (as far as its positive cash goes), so the project's R&D is
+    ``rd_own + rd_grant + a * rd_grant``: 0 means the grant only replaces the firm's own
+    money (full crowding out), 1 that the firm's own R&D is not cut (no crowding out,
+    the grant adds its own amount), above 1 crowding in.
+
+    Returns:
+        (n,) the firms' extra own spending (million EUR).
+    """
+    extra = np.minimum(additionality * rd_grant, np.maximum(firms.cash, 0.0))
+    firms.cash -= extra
+    firms.knowledge += rd_own + rd_grant + extra
+    return extra

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from sim.model.competition import compete
 from sim.model.demography import add_entrants, enter, entry_weights, exits, populate
 from sim.model.economy import Economy
-from sim.model.knowledge import learn
+from sim.model.knowledge import add_project_rd, learn
 from sim.model.observe import Recorder, current_density
 from sim.model.params import Dynamics
 from sim.model.pipeline import Outcome, Support, innovate
@@ -176,8 +176,12 @@ class ClusterModel(mesa.Model):
             self.year,
             support,
         )
-        k = self.dynamics.knowledge
-        self.firms.knowledge += self.outcome.rd_own + k.rd_additionality * self.outcome.rd_grant
+        add_project_rd(
+            self.firms,
+            self.outcome.rd_own,
+            self.outcome.rd_grant,
+            self.dynamics.knowledge.rd_additionality,
+        )
 
     def growth_signal(self) -> np.ndarray:
         """(R, S) the demand growth firms expect.

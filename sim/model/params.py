@@ -78,8 +78,10 @@ class Knowledge:
     """Extra pool weight per unit of collaboration among cluster members (times the cluster's
     knowledge intensity). Source: used by the policy layer only; stylised."""
     rd_additionality: float = bounded(1.0, 0.0)
-    """(τ) Knowledge per euro of subsidised R&D. Source: neutral: neither crowding out nor
-    leverage (cf. David, Hall & Toole 2000); a sensitivity lever."""
+    """(τ) R&D added per euro of an R&D grant beyond replacing the firm's own money (0 full
+    crowding out, 1 none, above 1 crowding in). Source: the meta-regression of Dimos & Pugh
+    (2016) rejects crowding out of private R&D by subsidies but finds no substantial
+    additionality: 1; cf. David, Hall & Toole (2000); a sensitivity lever."""
     productivity_effect: float = bounded(0.04, 0.0)
     """(α) Log productivity per unit of `log(1+k)` above the sector mean. Source: positive
     returns to R&D capital (Hall, Mairesse & Mohnen 2010); calibrated."""
