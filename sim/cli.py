@@ -10,7 +10,6 @@ problem, exit status 2.
 from __future__ import annotations
 
 import logging
-import shutil
 import sys
 import time
 from collections.abc import Mapping
@@ -22,24 +21,34 @@ import yaml
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from sim.config import composed, hydra_hooks
+from sim.config.limits import check_firms, check_run
 from sim.config.paths import config_dir
+from sim.config.safety import check_path_name, check_targets
 from sim.config.settings import build_dynamics, build_economy, run_settings, to_container
 from sim.errors import ConfigError
 from sim.model.model import ClusterModel
-from sim.outputs.atomic import COMPLETE_MARKER, is_complete
+from sim.outputs import manifest
+from sim.outputs.atomic import is_complete
 from sim.outputs.results import write_results
 
 log = logging.getLogger("s3sim")
+hydra_hooks.install()  # scenario and experiment files are data: checked as Hydra composes
 
 
 def build_model(config: Mapping[str, Any]) -> ClusterModel:
     """A ready-to-run model from a composed config (plain dict or DictConfig)."""
     config = to_container(config)
+    # the scenario's instruments are checked by its parser, which names the file
+    check_targets({k: v for k, v in config.items() if k != "scenario"})
     settings = run_settings(config)
+    check_run(config, settings)
     economy = build_economy(config)
     if economy.spec.source == "data":
         check_data_years(settings, config.get("data") or {})
     dynamics = build_dynamics(config)
+    jobs = float(economy.employment.sum())
+    check_firms(economy.spec.n_firms, jobs, dynamics.demography.exit_size)
     from sim.policy import build_policy
 
     policy = build_policy(config.get("scenario"), economy, settings)
@@ -71,16 +80,21 @@ def check_data_years(settings, data: Mapping[str, Any]) -> None:
 def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) -> Path:
     """Simulate one run and write its outputs.
 
+    The run writes only inside ``out_dir`` and lists each file in its manifest
+    before writing it; running again removes only listed files (sim.outputs.manifest).
+
     Args:
         cfg: The composed config.
         out_dir: The run directory (default: Hydra's output directory, or the
             working directory outside Hydra). A directory that already holds a
-            complete run of the same config is left as it is (sweeps resume by
-            skipping finished runs); one that holds a complete run of another
-            config loses that run's outputs and is run again.
+            complete run of the same config, its files intact, is left as it is:
+            sweeps resume by skipping finished runs.
 
     Returns:
         The run directory.
+
+    Raises:
+        ConfigError: A bad config, or a folder holding files no run wrote.
     """
     # mesa logs every step at INFO, which Hydra's job logging would print
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -88,21 +102,27 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     if out_dir is None:
         out_dir = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "."
     out_dir = Path(out_dir)
-    if is_complete(out_dir):
-        if holds_run(out_dir, config):
+    manifest.check_run_folder(out_dir, "run folder")
+    if is_complete(out_dir) and holds_run(out_dir, config):
+        if manifest.verify(out_dir):
             log.info("%s is complete; skipped", out_dir)
             return out_dir
-        # a resumed sweep with another grid numbers its jobs differently
-        log.warning("%s holds a complete run of another config; running again", out_dir)
-        (out_dir / COMPLETE_MARKER).unlink()
-        for old in [*out_dir.glob("*.parquet"), out_dir / "summary.json", out_dir / "config.yaml"]:
-            old.unlink(missing_ok=True)
-        shutil.rmtree(out_dir / "plots", ignore_errors=True)
-    for stale in out_dir.rglob(".*.tmp"):  # left by a run killed while writing (plots/ too)
-        stale.unlink(missing_ok=True)
+        log.warning("%s: a file of the finished run changed or is missing; running again", out_dir)
+    scenario = (config.get("scenario") or {}).get("name", "no_policy")
+    check_path_name(scenario, "scenario.name")
     t0 = time.perf_counter()
     model = build_model(config)
-    model.run(progress=_show_progress())
+    settings = run_settings(config)
+    manifest.claim(out_dir)
+    manifest.clear(out_dir)  # an earlier run's files (another config, or killed mid-way)
+    with manifest.recording(out_dir):
+        model.run(progress=_show_progress())
+        _warn_few_firms(model)
+        write_results(model, out_dir, config, settings, scenario, time.perf_counter() - t0)
+    return out_dir
+
+
+def _warn_few_firms(model: ClusterModel) -> None:
     alive = int(model.recorder.firms[0, : model.economy.n_regions].sum())
     if alive < model.initial_firms / 2:
         log.warning(
@@ -111,10 +131,6 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
             model.initial_firms,
             alive,
         )
-    settings = run_settings(config)
-    scenario = (config.get("scenario") or {}).get("name", "no_policy")
-    write_results(model, out_dir, config, settings, scenario, time.perf_counter() - t0)
-    return out_dir
 
 
 def _show_progress() -> bool:
@@ -147,12 +163,39 @@ def _app(cfg: DictConfig) -> None:
         else:
             out = run(cfg, out_dir)
     except ConfigError as exc:
-        print(f"s3sim: config error: {exc}", file=sys.stderr)
+        _forget_fresh_folder()
+        print(f"s3sim: config error: {_one_line(exc)}", file=sys.stderr)
         sys.exit(2)
     except ValueError as exc:  # data errors (sim.data.DataError) are ValueErrors too
-        print(f"s3sim: error: {exc}", file=sys.stderr)
+        _forget_fresh_folder()
+        print(f"s3sim: error: {_one_line(exc)}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as exc:  # a full disk, a folder made read-only mid-run
+        print(f"s3sim: cannot write the run's files: {_one_line(exc)}", file=sys.stderr)
         sys.exit(2)
     print(f"s3sim: {'skipped, already complete:' if done else 'wrote'} {out}")
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _forget_fresh_folder() -> None:
+    """Remove the folder Hydra created for a run refused before writing anything."""
+    folder = composed.FRESH["run_dir"]
+    if folder is None or not folder.is_dir() or (folder / manifest.MANIFEST).exists():
+        return
+    if manifest.foreign_entries(folder):
+        return
+    logging.shutdown()  # Hydra's job log lives in the folder
+    for entry in folder.iterdir():
+        if entry.name in manifest.HYDRA_OWN and entry.is_dir():
+            for child in entry.iterdir():
+                child.unlink()
+            entry.rmdir()
+        else:
+            entry.unlink()
+    folder.rmdir()
 
 
 def main() -> None:

@@ -176,9 +176,9 @@ def spy(**kwargs):
 )
 def test_only_instrument_classes_can_be_built(override):
     CALLS.clear()
-    config = compose_config([*SMALL, "years.end=2001", "scenario=bottom_up", override])
     message = ""
-    try:
+    try:  # refused as the config is composed (sim.config.composed), else as it is built
+        config = compose_config([*SMALL, "years.end=2001", "scenario=bottom_up", override])
         build_model(config).run()
     except ConfigError as err:
         message = str(err)

@@ -89,7 +89,12 @@ def convert(value: Any, kind: Any, key: str) -> Any:
             raise ConfigError(f"{key} = {value!r}: must be true or false")
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value != int(value)
+        ):
             raise ConfigError(f"{key} = {value!r}: must be an integer")
         return int(value)
     if kind is float:

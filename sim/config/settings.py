@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.limits import Limits, read_limits
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.model.economy import Economy, EconomySpec, RegionSpec
@@ -96,8 +97,8 @@ def to_container(cfg: DictConfig | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_settings(config: Mapping[str, Any]) -> RunSettings:
-    """Parse the non-group top-level keys (``hydra`` is Hydra's own)."""
-    top = {k: v for k, v in config.items() if k not in GROUPS and k != "hydra"}
+    """Parse the non-group top-level keys (``hydra`` and ``limits`` are read elsewhere)."""
+    top = {k: v for k, v in config.items() if k not in (*GROUPS, "hydra", "limits")}
     return parse(RunSettings, top, "")
 
 
@@ -106,10 +107,11 @@ def build_economy(config: Mapping[str, Any]) -> Economy:
     spec = EconomySpec.from_config(config.get("economy"))
     if spec.source != "data":
         return Economy.from_spec(spec)
-    return economy_from_data(spec, parse(DataSpec, config.get("data"), "data"))
+    data = parse(DataSpec, config.get("data"), "data")
+    return economy_from_data(spec, data, read_limits(config.get("limits")))
 
 
-def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
+def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None = None) -> Economy:
     """Regions' employment by sector read from a statistics export (sim.data).
 
     Sectors (profiles, trends, tags) come from the economy config; the regions
@@ -118,6 +120,8 @@ def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
     jobs anywhere; their world demand still exists (see sim.model.world.WorldMarkets).
     """
     from sim.data import load_initial_employment
+
+    limits = limits or Limits()
 
     for key in ("path", "year"):
         if getattr(data, key) is None:
@@ -133,6 +137,8 @@ def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
         layout=data.layout,
         unknown_codes=data.unknown_codes,
         missing=data.missing,
+        max_bytes=limits.data_bytes,
+        max_rows=limits.data_rows,
     )
     if list(init.sectors) != list(spec.sectors):
         extra = sorted(set(init.sectors) ^ set(spec.sectors))

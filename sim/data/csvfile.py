@@ -1,4 +1,7 @@
-"""Low-level reading of a CSV file: bytes to decoded records with their line numbers.
+"""Low-level reading of a CSV file: decoded records with their line numbers, streamed.
+
+The file is read line by line as its records are iterated, so memory does not
+grow with the file; its size and number of rows are bounded (``limits``).
 
 Every problem is a :class:`~sim.data.data_errors.DataError` naming the file and line.
 """
@@ -6,9 +9,12 @@ Every problem is a :class:`~sim.data.data_errors.DataError` naming the file and 
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import os
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from sim.data.data_errors import DataError, show
 
@@ -17,7 +23,7 @@ _DELIMITERS = (",", ";", "\t")
 
 @dataclass(frozen=True)
 class CsvTable:
-    """The records of a CSV file.
+    """The records of a CSV file, read as they are iterated (the file is not held in memory).
 
     Attributes:
         path: The file, as given.
@@ -26,11 +32,12 @@ class CsvTable:
         rows: ``(line, fields)`` for every non-blank record after the header, where
             ``line`` is the 1-based line on which the record starts (the header is
             line 1 when the file starts with it) and ``fields`` has one entry per column.
+            Iterate it once.
     """
 
     path: str
     columns: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: Iterable[tuple[int, list[str]]]
 
     def index(self, name: str) -> int | None:
         """Position of a column, or ``None``.
@@ -52,83 +59,133 @@ def code_part(cell: str) -> str:
     return (code if sep and code.strip() else cell).strip()
 
 
-def _decode(data: bytes, path: str) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise DataError(
-            f"cannot decode the file as UTF-8 text (byte {data[err.start]:#04x}); "
-            "save it as UTF-8 CSV",
-            path,
-            line,
-        ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise DataError(
-            "the file holds NUL characters: not a text CSV file (UTF-16 or binary?)",
-            path,
-            text.count("\n", 0, nul) + 1,
-        )
-    return text
-
-
-def _delimiter(text: str) -> str:
-    first = text.lstrip("\r\n").split("\n", 1)[0]
+def _delimiter(first: str) -> str:
     counts = {d: first.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
 
 
-def read_csv(path: str | os.PathLike[str]) -> CsvTable:
-    """Read a UTF-8 CSV file (comma, semicolon or tab separated) into records.
-
-    Args:
-        path: The file.
-
-    Returns:
-        The header's column identifiers and the records with their line numbers.
-
-    Raises:
-        DataError: The file cannot be read or decoded, is empty, is not well-formed
-            CSV, has a duplicated column, or a row with more or fewer fields than the header.
-    """
-    name = os.fspath(path)
+def _check_file(name: str, max_bytes: int | None) -> None:
     try:
-        with open(name, "rb") as handle:
-            data = handle.read()
+        info = os.stat(name)
     except OSError as err:
         raise DataError(f"cannot read the file ({err.strerror or err})", name) from None
-    text = _decode(data, name)
-    if not text.strip():
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError("cannot read the file: not a regular file (a device, folder or pipe)", name)
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise DataError(
+            f"{info.st_size:,} bytes exceed limits.data_bytes = {max_bytes:,} "
+            "(raise it with limits.data_bytes=N, or filter the export)",
+            name,
+        )
+
+
+def _lines(handle: BinaryIO, name: str, max_bytes: int | None) -> Iterator[str]:
+    """The file's lines, decoded; NUL characters, bad UTF-8 and growth past the limit refused."""
+    number, size = 0, 0
+    for raw in handle:
+        number += 1
+        size += len(raw)
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as err:
+            raise DataError(
+                f"cannot decode the file as UTF-8 text (byte {raw[err.start]:#04x}); "
+                "save it as UTF-8 CSV",
+                name,
+                number,
+            ) from None
+        if "\x00" in line:
+            raise DataError(
+                "the file holds NUL characters: not a text CSV file (UTF-16 or binary?)",
+                name,
+                number,
+            )
+        if max_bytes is not None and size > max_bytes:
+            raise DataError(f"grew past limits.data_bytes = {max_bytes:,} while read", name, number)
+        yield line
+
+
+def read_csv(
+    path: str | os.PathLike[str], max_bytes: int | None = None, max_rows: int | None = None
+) -> CsvTable:
+    """Open a UTF-8 CSV file (comma, semicolon or tab separated); records are read as iterated.
+
+    Args:
+        path: The file (a regular file).
+        max_bytes: Largest file size accepted (``limits.data_bytes``), or None.
+        max_rows: Most records accepted (``limits.data_rows``), or None.
+
+    Returns:
+        The header's column identifiers and an iterator over the records with their lines.
+
+    Raises:
+        DataError: The file cannot be read or decoded, is not a regular file, is too large,
+            is empty, is not well-formed CSV, has a duplicated column, or a row with more or
+            fewer fields than the header (raised while the rows are iterated).
+    """
+    name = os.fspath(path)
+    _check_file(name, max_bytes)
+    handle = open(name, "rb")  # noqa: SIM115 (closed when the records are read)
+    lines = _lines(handle, name, max_bytes)
+    head: list[str] = []
+    for line in lines:
+        head.append(line)
+        if line.strip("\r\n"):
+            break
+    if not "".join(head).strip():
+        handle.close()
         raise DataError("the file is empty (no header line)", name, 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head[-1]))
     columns: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
     previous = 0
     try:
         for record in reader:
             line = previous + 1
             previous = reader.line_num
-            if not any(field.strip() for field in record):
-                continue
-            if columns is None:
+            if any(field.strip() for field in record):
                 columns = _header(record, name, line)
-                continue
-            if len(record) > len(columns) and not any(f.strip() for f in record[len(columns) :]):
-                record = record[: len(columns)]
-            if len(record) != len(columns):
-                raise DataError(
-                    f"the row has {len(record)} fields but the header has {len(columns)}",
-                    name,
-                    line,
-                )
-            rows.append((line, record))
+                break
     except csv.Error as err:
+        handle.close()
         raise DataError(f"not readable as CSV ({err})", name, previous + 1) from None
     if columns is None:
+        handle.close()
         raise DataError("the file is empty (no header line)", name, 1)
+    rows = _records(handle, reader, columns, name, previous, max_rows)
     return CsvTable(path=name, columns=columns, rows=rows)
+
+
+def _records(handle, reader, columns: list[str], name: str, previous: int, max_rows: int | None):
+    count = 0
+    with handle:
+        try:
+            for record in reader:
+                line = previous + 1
+                previous = reader.line_num
+                if not any(field.strip() for field in record):
+                    continue
+                if len(record) > len(columns) and not any(
+                    f.strip() for f in record[len(columns) :]
+                ):
+                    record = record[: len(columns)]
+                if len(record) != len(columns):
+                    raise DataError(
+                        f"the row has {len(record)} fields but the header has {len(columns)}",
+                        name,
+                        line,
+                    )
+                count += 1
+                if max_rows is not None and count > max_rows:
+                    raise DataError(
+                        f"more than limits.data_rows = {max_rows:,} rows (raise it with "
+                        "limits.data_rows=N, or filter the export)",
+                        name,
+                        line,
+                    )
+                yield line, record
+        except csv.Error as err:
+            raise DataError(f"not readable as CSV ({err})", name, previous + 1) from None
 
 
 def _header(record: list[str], path: str, line: int) -> list[str]:

@@ -117,6 +117,8 @@ def load_initial_employment(
     unknown_codes: str = "error",
     missing: str = "error",
     filters: Mapping[str, str | Sequence[str]] | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> InitialEmployment:
     """Read the employment of the model regions by model sector in one year.
 
@@ -133,6 +135,8 @@ def load_initial_employment(
         missing: ``"error"`` or ``"impute_from_aggregate"`` (docs/data.md).
         filters: Keep only rows whose column holds the given code(s), e.g.
             ``{"unit": "THS_PER"}``.
+        max_bytes: Largest file accepted (``limits.data_bytes``), or None.
+        max_rows: Most rows accepted (``limits.data_rows``), or None.
 
     Returns:
         The initial employment.
@@ -151,15 +155,17 @@ def load_initial_employment(
     reference = str(reference).strip()
     wanted = _region_list(regions, reference, source)
     smap = load_mapping(mapping)
-    obs = read_observations(path, layout=layout, filters=filters)
+    obs = read_observations(
+        path, layout=layout, filters=filters, years=[year], max_bytes=max_bytes, max_rows=max_rows
+    )
     frame = obs.frame
-    if frame.empty:
+    if not obs.years:
         kept = " that pass the filters" if filters else ""
         raise DataError(f"empty selection: the file holds no observations{kept}", source)
-    years = sorted(set(frame["year"].tolist()))
+    years = obs.years
     if year not in years:
         raise DataError(f"year {year} is not in the file; years present: {_listing(years)}", source)
-    present = list(dict.fromkeys(frame["region"].tolist()))
+    present = obs.regions
     areas = wanted if reference == "all" else [*wanted, reference]
     for region in areas:
         if region not in present:

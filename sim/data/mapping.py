@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
 from sim.data import nace
 from sim.data.data_errors import DataError, show
+from sim.errors import ConfigError
 
 _TOP_KEYS = {"sectors", "name", "description", "classification", "notes"}
 _EXCEPT = re.compile(r"\s+except\s+", re.IGNORECASE)
@@ -217,11 +220,20 @@ def load_mapping(
         return SectorMapping.from_dict(sectors)  # type: ignore[arg-type]
     path = os.fspath(default_mapping_path() if source is None else source)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise DataError(
+                "cannot read the file: not a regular file (a device, folder or pipe)", path
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+        check_yaml_text(data, path)
+        text = data.decode("utf-8-sig")
     except OSError as err:
         raise DataError(f"cannot read the mapping file ({err.strerror or err})", path) from None
     except UnicodeDecodeError:
         raise DataError("cannot decode the mapping file as UTF-8 text", path) from None
+    except ConfigError as err:  # too large, or aliases that expand too far
+        raise DataError(str(err).partition(": ")[2], path) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:

@@ -13,7 +13,7 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,11 +41,15 @@ class Observations:
             ``flag`` (flag codes joined by ``,``) and ``unit`` (as in the file).
         layout: ``"eurostat"``, ``"oecd"`` or ``"long"``.
         source: The file.
+        years: Every year in the file (sorted), also those not kept in ``frame``.
+        regions: Every region code in the file, in order of appearance.
     """
 
     frame: pd.DataFrame
     layout: str
     source: str
+    years: list[int] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
 
 
 def _columns(table: CsvTable, layout: str) -> dict[str, int | None]:
@@ -115,14 +119,23 @@ def read_observations(
     path: str | os.PathLike[str],
     layout: str = "auto",
     filters: Mapping[str, str | Sequence[str]] | None = None,
+    years: Sequence[int] | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Observations:
-    """Read a file of employment by region, activity and year.
+    """Read a file of employment by region, activity and year, streamed row by row.
+
+    Every row is checked; only rows of ``years`` are kept (and checked for
+    duplicates), so memory holds the kept years' rows, not the file.
 
     Args:
         path: An SDMX-CSV export (Eurostat or OECD) or a long CSV.
         layout: ``"auto"`` (from the header), ``"eurostat"``, ``"oecd"`` or ``"long"``.
         filters: Keep only rows whose column holds one of the given codes, e.g.
             ``{"unit": "THS_PER"}`` for a file that also has hours worked.
+        years: Keep only these years (None: all).
+        max_bytes: Largest file accepted (``limits.data_bytes``), or None.
+        max_rows: Most rows accepted (``limits.data_rows``), or None.
 
     Returns:
         The observations, employment converted to persons.
@@ -131,7 +144,7 @@ def read_observations(
         DataError: The file cannot be read, its header is not recognised, a column
             is missing, or a row has a bad year, value, unit or is duplicated.
     """
-    table = read_csv(path)
+    table = read_csv(path, max_bytes, max_rows)
     source = table.path
     if layout == "auto":
         found = detect_layout(table.columns)
@@ -153,6 +166,9 @@ def read_observations(
     records: dict[str, list] = {c: [] for c in FRAME_COLUMNS}
     first: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
     canonical: dict[str, str] = {}
+    kept_years = None if years is None else set(years)
+    seen_years: set[int] = set()
+    seen_regions: dict[str, None] = {}
     for line, fields in table.rows:
         if not _keep(fields, keep):
             continue
@@ -172,6 +188,10 @@ def read_observations(
         year = int(year_text)
         value = _number(fields[where["value"]], str(names["value"]), source, line)
         factor = _factor(fields, where, source, line)
+        seen_years.add(year)
+        seen_regions.setdefault(region)
+        if kept_years is not None and year not in kept_years:
+            continue
         if code not in canonical:
             try:
                 canonical[code] = nace.normalise(code)
@@ -198,7 +218,13 @@ def read_observations(
     frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
     frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
     frame = frame.astype({"employment": "float64"})
-    return Observations(frame=frame, layout=layout, source=source)
+    return Observations(
+        frame=frame,
+        layout=layout,
+        source=source,
+        years=sorted(seen_years),
+        regions=list(seen_regions),
+    )
 
 
 def _duplicate(

@@ -140,13 +140,14 @@ def collect(sweep_dir: Path, out_dir: Path | None = None) -> CollectResult:
         for run_dir in progress(complete, desc="collect"):
             try:
                 run = read_run(run_dir, sweep_dir)
+                row = run_row(run)
                 panel = run_panel(run, result.notes)
             except (SweepError, OSError, pa.ArrowException, ValueError) as exc:
                 result.skipped.append((run_dir, str(exc).splitlines()[0]))
                 continue
             if panel is not None:
                 _write_part(panel, tmp_panel, run)
-            rows.append(run_row(run))
+            rows.append(row)
         if not rows:
             raise SweepError(f"{sweep_dir}: no readable complete runs ({len(complete)} unreadable)")
         result.runs = _runs_frame(rows)
@@ -172,12 +173,12 @@ def run_panel(run: RunInfo, notes: list[str]) -> pa.Table | None:
     if not emp_path.is_file():
         notes.append(f"{run.rel}: no employment.parquet, no panel rows")
         return None
-    frame = pd.read_parquet(emp_path)
+    frame = _read_panel(emp_path, [*KEYS, "employment"])
     frame = frame[[c for c in frame.columns if c in PANEL_SCHEMA.names]]
     spec_path = run.path / "specialisation.parquet"
     measures = ["rca", "rsca", "relatedness_density"]
     if spec_path.is_file():
-        spec = pd.read_parquet(spec_path)
+        spec = _read_panel(spec_path, KEYS)
         spec = spec[KEYS + [c for c in measures if c in spec.columns]]
         frame = frame.merge(spec, on=KEYS, how="left", validate="one_to_one")
     else:
@@ -191,6 +192,14 @@ def run_panel(run: RunInfo, notes: list[str]) -> pa.Table | None:
     return pa.Table.from_pandas(
         frame[PANEL_SCHEMA.names], schema=PANEL_SCHEMA, preserve_index=False
     )
+
+
+def _read_panel(path: Path, required: list[str]) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise SweepError(f"{path}: lacks the columns {', '.join(missing)}")
+    return frame
 
 
 def partition_dir(panel_dir: Path, scenario: str) -> Path:

@@ -217,8 +217,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
     parser.add_argument("--out", type=Path, default=None, help="output directory")
     parser.add_argument("--indicators", default=None, help="comma-separated indicator names")
-    parser.add_argument("--n-resamples", type=int, default=9999, help="bootstrap resamples")
-    parser.add_argument("--confidence", type=float, default=0.95, help="confidence level")
+    parser.add_argument(
+        "--n-resamples",
+        type=resamples,
+        default=9999,
+        help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
+    )
+    parser.add_argument("--confidence", type=confidence_level, default=0.95, help="in (0, 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     args = parser.parse_args(argv)
     indicators = args.indicators.split(",") if args.indicators else None
@@ -229,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = compare_runs(
             runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed
         )
+        if result.table.empty:  # keep an earlier comparison rather than write an empty one
+            asked = ", ".join(indicators or DEFAULT_INDICATORS)
+            raise ValueError(f"nothing to compare (indicators: {asked}; see the notes)")
         csv_path, md_path = write_comparison(result, args.out or args.sweep_dir)
     except (SweepError, ValueError, OSError) as exc:
         print(f"s3sim-compare: error: {args.sweep_dir}: {exc}", file=sys.stderr)
@@ -238,6 +246,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     n_scenarios = result.table["scenario"].nunique()
     print(f"compared {n_scenarios} scenarios with {args.baseline} -> {csv_path}, {md_path}")
     return 0
+
+
+#: Most bootstrap resamples per interval: 10^5 puts the Monte Carlo error of a 95 %
+#: bound far below the sampling error of any sweep; memory grows with it.
+MAX_RESAMPLES = 100_000
+
+
+def resamples(text: str) -> int:
+    """``--n-resamples``: a whole number in 1..MAX_RESAMPLES (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_RESAMPLES:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1..{MAX_RESAMPLES:,} (the limit)")
+    return value
+
+
+def confidence_level(text: str) -> float:
+    """``--confidence``: a level strictly between 0 and 1 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} must be strictly between 0 and 1, e.g. 0.95")
+    return value
 
 
 def _prepare(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:

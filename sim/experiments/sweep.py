@@ -17,6 +17,8 @@ OVERRIDE_PREFIX = "override."
 """Prefix of the runs.parquet override columns, e.g. ``override.economy.n_firms``."""
 
 _MAIN_KEYS = ("scenario", "seed")
+#: Largest seed a run may have (the tools keep seeds as signed 64-bit integers).
+MAX_SEED = 2**63 - 1
 
 
 class SweepError(ValueError):
@@ -165,6 +167,8 @@ def read_run(run_dir: Path, sweep_dir: Path) -> RunInfo:
         seed_int = int(seed)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise SweepError(f"{path}: no integer seed (got {seed!r})") from exc
+    if not 0 <= seed_int <= MAX_SEED:
+        raise SweepError(f"{path}: seed {seed_int} is outside 0..2^63-1")
     return RunInfo(
         path=run_dir,
         rel=relative(run_dir, sweep_dir),
@@ -193,7 +197,7 @@ def run_row(run: RunInfo) -> dict[str, Any]:
     indicators = run.summary.get("indicators") or {}
     if isinstance(indicators, dict):
         for name, value in indicators.items():
-            row[str(name)] = _as_float(value)
+            row[str(name)] = _indicator(value, run.path / SUMMARY, f"indicators.{name}")
     spearheads = run.summary.get("spearhead_sectors")
     if isinstance(spearheads, list):
         row[SPEARHEADS] = ";".join(map(str, spearheads))
@@ -214,6 +218,15 @@ def _as_float(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return math.nan
+
+
+def _indicator(value: Any, path: Path, key: str) -> float:
+    """An indicator's value: a number, or null for not available; anything else is refused."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SweepError(f"{path}: {key} = {value!r}: not a number")
+    return float(value)
 
 
 def _as_bool(value: Any) -> bool | None:

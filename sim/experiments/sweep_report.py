@@ -21,7 +21,7 @@ import pandas as pd
 from sim.experiments import figures
 from sim.experiments.aggregate import sector_groups
 from sim.experiments.collect import PANEL_DIR, load_runs
-from sim.experiments.compare import compare_runs
+from sim.experiments.compare import MAX_RESAMPLES, compare_runs, resamples
 from sim.experiments.figures import FigureContext
 from sim.experiments.markup import (
     Block,
@@ -111,12 +111,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
     parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
     parser.add_argument("--out", type=Path, default=None, help="output directory")
-    parser.add_argument("--n-resamples", type=int, default=9999, help="bootstrap resamples")
+    parser.add_argument(
+        "--n-resamples",
+        type=resamples,
+        default=9999,
+        help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
+    )
     args = parser.parse_args(argv)
     try:
         path = report(args.sweep_dir, args.baseline, args.out, n_resamples=args.n_resamples)
-    except (SweepError, OSError) as exc:
-        print(f"s3sim-report: error: {exc}", file=sys.stderr)
+    except (SweepError, OSError, ValueError) as exc:
+        line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"s3sim-report: error: {line}", file=sys.stderr)
         return 2
     print(f"wrote {path} and {path.with_suffix('.md')}")
     return 0

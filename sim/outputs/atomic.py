@@ -2,6 +2,9 @@
 
 Every writer writes to a temporary file in the target's directory and renames
 it over the target (``os.replace`` is atomic on POSIX within one filesystem).
+Inside a run (:func:`sim.outputs.manifest.recording`) the target is listed in
+the run's manifest first. Files get the usual mode (0666 less the umask), as
+plots do, not the 0600 of a temporary file.
 """
 
 from __future__ import annotations
@@ -15,17 +18,30 @@ from typing import Any
 
 import pandas as pd
 
-COMPLETE_MARKER = "_COMPLETE"
+from sim.outputs.manifest import COMPLETE, completion_text, note_write
+
+COMPLETE_MARKER = COMPLETE
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # read once: setting the umask is not thread-safe
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temporary file to ``path``."""
     path = Path(path)
+    note_write(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -50,8 +66,9 @@ def write_parquet(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
 
 
 def mark_complete(run_dir: str | os.PathLike) -> Path:
-    """Write the completion marker: the last file of every finished run."""
-    return write_text(Path(run_dir) / COMPLETE_MARKER, "complete\n")
+    """Write the completion marker, the last file of every finished run, with the
+    SHA-256 of each file the run listed in its manifest."""
+    return write_text(Path(run_dir) / COMPLETE_MARKER, completion_text(Path(run_dir)))
 
 
 def is_complete(run_dir: str | os.PathLike) -> bool:

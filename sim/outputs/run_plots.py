@@ -8,6 +8,14 @@ import pandas as pd
 
 from sim.model.economy import REST_OF_WORLD
 from sim.model.model import ClusterModel
+from sim.outputs.manifest import note_write
+
+
+def _save(figure, path: Path) -> Path:
+    from sim import plots
+
+    note_write(path)  # listed in the run's manifest before it is written
+    return plots.save_figure(figure, path)
 
 
 def plot_run(
@@ -37,19 +45,19 @@ def plot_run(
         title=f"Relative specialisation of {focal} in terms of employment (rsca)",
         caption=caption,
     )
-    written.append(plots.save_figure(figure, target / "specialisation_by_period.png"))
+    written.append(_save(figure, target / "specialisation_by_period.png"))
     figure = plots.plot_employment_by_group(
         employment[employment["region"] != REST_OF_WORLD],
         economy.sector_groups(),
         region=focal,
         caption=caption,
     )
-    written.append(plots.save_figure(figure, target / "employment_by_group.png"))
+    written.append(_save(figure, target / "employment_by_group.png"))
     if "ledger" in policy_frames and len(policy_frames["ledger"]):
         figure = plots.plot_budget_by_instrument(policy_frames["ledger"], caption=caption)
-        written.append(plots.save_figure(figure, target / "budget_by_instrument.png"))
+        written.append(_save(figure, target / "budget_by_instrument.png"))
     if "clusters" in policy_frames and len(policy_frames["clusters"]):
         clusters = policy_frames["clusters"]
         figure = plots.plot_roadmap_progress(clusters[clusters["region"] == focal], caption=caption)
-        written.append(plots.save_figure(figure, target / "roadmap_progress.png"))
+        written.append(_save(figure, target / "roadmap_progress.png"))
     return written

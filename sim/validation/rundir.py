@@ -116,6 +116,8 @@ def load_run(run_dir: Path | str) -> RunData:
         raise InputError(f"run directory not found: {run_dir}")
     if not run_dir.is_dir():
         raise InputError(f"not a directory: {run_dir}")
+    if not (run_dir / "_COMPLETE").is_file():
+        raise InputError(f"{run_dir}: not a finished run (no _COMPLETE): run it again to the end")
     firms_path = run_dir / "firms.parquet"
     if not firms_path.is_file():
         raise InputError(f"firms.parquet not found in {run_dir}: run with output.firm_panel=true")

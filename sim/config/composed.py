@@ -1,0 +1,130 @@
+"""Checks of a whole composed config, made before Hydra instantiates or creates anything.
+
+Called by :mod:`sim.config.hydra_hooks` right after composition: the
+``_target_`` allow-list over the whole config (``hydra`` included), names used
+in paths, the run folder (single runs) and, for sweeps, the sweep's size, the
+launcher's worker count, the sweep folder and every scenario or experiment a
+sweep will compose in its jobs.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import ChoiceSweep, RangeSweep
+from hydra.types import RunMode
+from omegaconf import DictConfig, OmegaConf
+
+from sim.config.limits import Limits, read_limits
+from sim.config.safety import check_path_name, check_targets
+from sim.errors import ConfigError
+from sim.outputs.manifest import check_run_folder, check_sweep_folder
+
+#: Most workers a local launcher may start.
+MAX_JOBS = 256
+#: The run folder this process found missing before Hydra created it (removed again when
+#: the run stops on a config error: nothing of a refused run is left behind).
+FRESH: dict[str, Path | None] = {"run_dir": None}
+
+
+def _select(cfg: DictConfig, key: str) -> Any:
+    try:
+        return OmegaConf.select(cfg, key, throw_on_missing=False)
+    except Exception:  # an interpolation that only resolves in a job (${hydra:...})
+        return None
+
+
+def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> None:
+    """All checks of a freshly composed config (``top``: the command's own config)."""
+    from sim.config import hydra_hooks  # which wraps Hydra and calls this module
+
+    choice = _select(cfg, "hydra.runtime.choices.scenario")
+    scenario_source = None if choice is None else hydra_hooks.shown(f"scenario/{choice}")
+    check_targets(OmegaConf.to_container(cfg, resolve=False), "config", scenario_source)
+    name = _select(cfg, "scenario.name")
+    if name is not None:
+        check_path_name(name, "scenario.name")
+    if not top:
+        return
+    limits = read_limits(OmegaConf.to_container(cfg.get("limits") or {}, resolve=True))
+    if run_mode == RunMode.MULTIRUN:
+        check_sweep(cfg, limits, loader)
+    elif run_mode == RunMode.RUN and _select(cfg, "hydra.run.dir") is not None:
+        run_dir = Path(str(_select(cfg, "hydra.run.dir")))
+        FRESH["run_dir"] = run_dir.resolve() if check_run_folder(run_dir) else None
+
+
+def sweep_overrides(cfg: DictConfig) -> list[Any]:
+    """The parsed task overrides and sweeper params (command-line sweeps win)."""
+    parser = OverridesParser.create()
+    task = parser.parse_overrides(list(cfg.hydra.overrides.task))
+    params = cfg.hydra.sweeper.get("params") or {}
+    keys = {o.key_or_group for o in task}
+    extra = [f"{k}={v}" for k, v in params.items() if str(k).lstrip("+~") not in keys]
+    return task + parser.parse_overrides(extra)
+
+
+def _count(override: Any) -> int:
+    value = override.value()
+    if isinstance(value, RangeSweep):
+        rng = value.range()
+        if isinstance(rng, range):
+            return len(rng)
+        return max(0, math.ceil((rng.stop - rng.start) / rng.step))
+    if isinstance(value, ChoiceSweep):
+        return len(value.list)
+    return len(list(override.sweep_string_iterator()))
+
+
+def check_sweep(cfg: DictConfig, limits: Limits, loader: Any) -> None:
+    """A sweep's size, launcher, folder, and the configs its jobs will compose."""
+    try:
+        overrides = sweep_overrides(cfg)
+    except Exception as exc:  # Hydra reports a malformed override itself
+        raise ConfigError(f"sweep: {str(exc).splitlines()[0]}") from None
+    sweeps = [o for o in overrides if o.is_sweep_override()]
+    size = math.prod(_count(o) for o in sweeps)
+    if size > limits.sweep_runs:
+        raise ConfigError(
+            f"sweep: {size:,} runs exceed limits.sweep_runs = {limits.sweep_runs:,} "
+            "(split the sweep, or raise it: limits.sweep_runs=N)"
+        )
+    n_jobs = _select(cfg, "hydra.launcher.n_jobs")
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1
+    ):
+        raise ConfigError(
+            f"hydra.launcher.n_jobs = {n_jobs!r}: must be a whole number >= 1 (or -1: all cores)"
+        )
+    if isinstance(n_jobs, int) and n_jobs > MAX_JOBS:
+        raise ConfigError(f"hydra.launcher.n_jobs = {n_jobs}: must be <= {MAX_JOBS}")
+    sweep_dir = _select(cfg, "hydra.sweep.dir")
+    if sweep_dir is not None:
+        check_sweep_folder(Path(str(sweep_dir)))
+    check_sweep_groups(cfg, overrides, sweeps, loader)
+
+
+def check_sweep_groups(cfg: DictConfig, overrides: list, sweeps: list, loader: Any) -> None:
+    """Compose once per option of each swept config group, so every file is checked now."""
+    repo = getattr(loader, "repository", None)
+    groups = [o for o in sweeps if repo is not None and repo.group_exists(o.key_or_group)]
+    if not groups:
+        return
+    fixed = [o.input_line for o in overrides if not o.is_sweep_override()]
+    hydra_overrides = list(cfg.hydra.overrides.get("hydra") or [])
+    from sim.config import hydra_hooks
+
+    hydra_hooks.enter_job()
+    try:
+        for override in groups:
+            for value in override.sweep_string_iterator():
+                loader.load_configuration(
+                    config_name=cfg.hydra.job.config_name,
+                    overrides=[*hydra_overrides, *fixed, f"{override.get_key_element()}={value}"],
+                    run_mode=RunMode.RUN,
+                )
+    finally:
+        hydra_hooks.leave_job()

@@ -1,0 +1,169 @@
+"""Where the checks of :mod:`sim.config.safety` enter Hydra's composition.
+
+Hydra (1.3) reads each config file, its header and defaults in
+``ConfigRepository.load_config`` and merges everything in
+``ConfigLoaderImpl.load_configuration``; it instantiates callbacks, sweeper and
+launcher only afterwards, and every sweep job composes its own config through
+the same path (in the worker). :func:`install` wraps those methods (not the
+config sources: Hydra's plugin scan re-executes their modules), once per
+process; ``sim.cli`` calls it on import, so workers that unpickle the task
+install it too.
+
+A refused config ends the command with ``s3sim: config error: ...`` and exit
+status 2 before Hydra creates a folder; inside a sweep job or the compose API
+the :class:`~sim.errors.ConfigError` is raised instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any
+
+from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from hydra._internal.config_repository import ConfigRepository
+from hydra.core.object_type import ObjectType
+from omegaconf import OmegaConf
+
+from sim.config import composed
+from sim.config.paths import config_dir
+from sim.config.safety import check_file
+from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
+from sim.errors import ConfigError
+
+#: Where each config file Hydra read came from, by Hydra's config path (``scenario/x``).
+SOURCES: dict[str, str] = {}
+_STATE = {"installed": False, "sweep_job": 0}
+
+
+def shown(config_path: str) -> str:
+    """The file a config came from, for messages.
+
+    Relative to the project when inside it (``scenarios/x.yaml``), else its
+    absolute path; ``config_path.yaml`` when unknown.
+    """
+    path = SOURCES.get(config_path)
+    if path is None:
+        return f"{config_path}.yaml"
+    root = config_dir().resolve().parent
+    full = Path(path)
+    return full.relative_to(root).as_posix() if root in full.parents else path
+
+
+def _read_bounded(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(MAX_CONFIG_BYTES + 1)
+
+
+def _check_text(source: Any, config_path: str) -> None:
+    """Bound a config file's size and alias expansion before it is parsed; note its path."""
+    if source is None or source.scheme() != "file":
+        return
+    full = Path(source.path, source._normalize_file_name(config_path)).resolve()
+    if full.is_file():
+        SOURCES[config_path] = str(full)
+        check_yaml_text(_read_bounded(str(full)), str(full))
+
+
+def _trusted(source: Any, config_path: str) -> bool:
+    scheme = source.scheme() if source is not None else ""
+    if scheme == "structured":  # dataclasses registered by Hydra and its plugins
+        return True
+    group = config_path.rpartition("/")[0]
+    if scheme == "pkg" and group.split("/")[0] == "hydra":
+        return True
+    own = scheme == "file" and Path(source.path).resolve() == config_dir().resolve()
+    return own and group == ""
+
+
+def _repo_load_config(original, self: ConfigRepository, config_path: str):
+    source = self._find_object_source(config_path, ObjectType.CONFIG)
+    _check_text(source, config_path)
+    ret = original(self, config_path)
+    if ret is not None:
+        content = OmegaConf.to_container(ret.config, resolve=False)
+        where = shown(config_path)
+        try:
+            check_file(
+                config_path,
+                ret.header,
+                content,
+                ret.defaults_list,
+                _trusted(source, config_path),
+            )
+        except ConfigError as exc:
+            message = str(exc)
+            if message.startswith(f"{config_path}.yaml"):
+                message = where + message[len(config_path) + 5 :]
+            raise ConfigError(message) from None
+    return ret
+
+
+def _find_config_error(exc: BaseException) -> ConfigError | None:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, ConfigError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def _load_configuration(original, self: ConfigLoaderImpl, *args: Any, **kwargs: Any):
+    run_mode = kwargs.get("run_mode", args[2] if len(args) > 2 else None)
+    from_shell = kwargs.get("from_shell", args[3] if len(args) > 3 else True)
+    top = from_shell and not _STATE["sweep_job"]
+    try:
+        cfg = original(self, *args, **kwargs)
+        composed.check(cfg, run_mode, top, self)
+    except Exception as exc:
+        error = _find_config_error(exc)
+        if error is None:
+            raise
+        if top:
+            print(f"s3sim: config error: {str(error).splitlines()[0]}", file=sys.stderr)
+            sys.exit(2)
+        raise error from None
+    return cfg
+
+
+def enter_job() -> None:
+    """Compose as a sweep job: a refused config raises instead of ending the process."""
+    _STATE["sweep_job"] += 1
+
+
+def leave_job() -> None:
+    """Back to composing the command's own config."""
+    _STATE["sweep_job"] -= 1
+
+
+def _load_sweep_config(original, self: ConfigLoaderImpl, *args: Any, **kwargs: Any):
+    enter_job()
+    try:
+        return original(self, *args, **kwargs)
+    finally:
+        leave_job()
+
+
+def _wrap(cls: type, name: str, hook) -> None:
+    original = getattr(cls, name)
+
+    @functools.wraps(original)
+    def wrapper(self, *args: Any, **kwargs: Any):
+        return hook(original, self, *args, **kwargs)
+
+    setattr(cls, name, wrapper)
+
+
+def install() -> None:
+    """Put the checks into Hydra's composition (idempotent)."""
+    if _STATE["installed"]:
+        return
+    _wrap(ConfigRepository, "load_config", _repo_load_config)
+    _wrap(ConfigLoaderImpl, "load_configuration", _load_configuration)
+    _wrap(ConfigLoaderImpl, "load_sweep_config", _load_sweep_config)
+    _STATE["installed"] = True
+
+
+__all__ = ["SOURCES", "enter_job", "install", "leave_job", "shown"]
