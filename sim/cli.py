@@ -98,6 +98,7 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     """
     # mesa logs every step at INFO, which Hydra's job logging would print
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    _guard_sweep_worker()
     config = to_container(cfg)
     if out_dir is None:
         out_dir = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "."
@@ -131,6 +132,16 @@ def _warn_few_firms(model: ClusterModel) -> None:
             model.initial_firms,
             alive,
         )
+
+
+def _guard_sweep_worker() -> None:
+    """In a worker of a sweep (another process launched it), end with that process."""
+    from hydra.types import RunMode
+
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        from sim.experiments.orphans import end_with_main
+
+        end_with_main()
 
 
 def _show_progress() -> bool:
@@ -195,7 +206,12 @@ def _forget_fresh_folder() -> None:
             entry.rmdir()
         else:
             entry.unlink()
-    folder.rmdir()
+    first_new = composed.FRESH["first_new"] or folder
+    while True:  # and the parents Hydra created for it (outputs/DATE/)
+        folder.rmdir()
+        if folder == first_new or any(folder.parent.iterdir()):
+            return
+        folder = folder.parent
 
 
 def main() -> None:

@@ -25,9 +25,10 @@ from sim.outputs.manifest import check_run_folder, check_sweep_folder
 
 #: Most workers a local launcher may start.
 MAX_JOBS = 256
-#: The run folder this process found missing before Hydra created it (removed again when
-#: the run stops on a config error: nothing of a refused run is left behind).
-FRESH: dict[str, Path | None] = {"run_dir": None}
+#: The run folder this process found missing before Hydra created it, and the first of
+#: its parents that was missing too (removed again when the run stops on a config error:
+#: nothing of a refused run is left behind).
+FRESH: dict[str, Path | None] = {"run_dir": None, "first_new": None}
 
 
 def _select(cfg: DictConfig, key: str) -> Any:
@@ -49,12 +50,37 @@ def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> 
         check_path_name(name, "scenario.name")
     if not top:
         return
+    resolve_all(cfg)
     limits = read_limits(OmegaConf.to_container(cfg.get("limits") or {}, resolve=True))
     if run_mode == RunMode.MULTIRUN:
         check_sweep(cfg, limits, loader)
-    elif run_mode == RunMode.RUN and _select(cfg, "hydra.run.dir") is not None:
-        run_dir = Path(str(_select(cfg, "hydra.run.dir")))
-        FRESH["run_dir"] = run_dir.resolve() if check_run_folder(run_dir) else None
+        from sim.experiments.orphans import mark_main
+
+        mark_main()  # the workers this process starts end when it ends
+    elif run_mode == RunMode.RUN:
+        run_dir = Path(str(cfg.hydra.run.dir)).resolve()
+        FRESH["run_dir"] = run_dir if check_run_folder(run_dir) else None
+        first_new = run_dir
+        while not first_new.parent.exists():
+            first_new = first_new.parent
+        FRESH["first_new"] = first_new
+
+
+def resolve_all(cfg: DictConfig) -> None:
+    """Every interpolation of the run's keys and of its folders resolves (one line if not)."""
+    keys = [k for k in cfg if k != "hydra"]
+    for key in keys:
+        try:
+            value = cfg[key]  # a leaf's interpolation resolves here
+            if OmegaConf.is_config(value):
+                OmegaConf.to_container(value, resolve=True)
+        except Exception as exc:  # omegaconf raises many types
+            raise ConfigError(f"{key}: {str(exc).splitlines()[0]}") from None
+    for key in ("hydra.run.dir", "hydra.sweep.dir"):
+        try:
+            OmegaConf.select(cfg, key)
+        except Exception as exc:
+            raise ConfigError(f"{key}: {str(exc).splitlines()[0]}") from None
 
 
 def sweep_overrides(cfg: DictConfig) -> list[Any]:

@@ -24,7 +24,9 @@ from typing import Any
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra._internal.config_repository import ConfigRepository
 from hydra.core.object_type import ObjectType
+from hydra.errors import HydraException
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import composed
 from sim.config.paths import config_dir
@@ -111,6 +113,9 @@ def _find_config_error(exc: BaseException) -> ConfigError | None:
 
 
 def _load_configuration(original, self: ConfigLoaderImpl, *args: Any, **kwargs: Any):
+    if kwargs.get("validate_sweep_overrides") is False:
+        # Hydra's get_mode peeks at hydra.mode; the composition that follows is checked
+        return original(self, *args, **kwargs)
     run_mode = kwargs.get("run_mode", args[2] if len(args) > 2 else None)
     from_shell = kwargs.get("from_shell", args[3] if len(args) > 3 else True)
     top = from_shell and not _STATE["sweep_job"]
@@ -119,13 +124,28 @@ def _load_configuration(original, self: ConfigLoaderImpl, *args: Any, **kwargs: 
         composed.check(cfg, run_mode, top, self)
     except Exception as exc:
         error = _find_config_error(exc)
+        if top and (error is not None or isinstance(exc, HydraException | OmegaConfBaseException)):
+            print(f"s3sim: config error: {one_line(error or exc)}", file=sys.stderr)
+            sys.exit(2)
         if error is None:
             raise
-        if top:
-            print(f"s3sim: config error: {str(error).splitlines()[0]}", file=sys.stderr)
-            sys.exit(2)
         raise error from None
     return cfg
+
+
+def one_line(exc: BaseException) -> str:
+    """A composition error in one line: its first line, and the options Hydra lists."""
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    options = []
+    for line in lines[1:]:
+        if not line.startswith(("\t", "    ")):
+            if options:
+                break
+            continue
+        options.append(line.strip())
+    return lines[0] + (f" (options: {', '.join(options)})" if options else "")
 
 
 def enter_job() -> None:
@@ -167,3 +187,6 @@ def install() -> None:
 
 
 __all__ = ["SOURCES", "enter_job", "install", "leave_job", "shown"]
+
+
+install()  # on import: a sweep worker that unpickles the task imports this module first

@@ -108,7 +108,7 @@ def check_firms(n_firms: int, jobs: float, exit_size: float) -> None:
     if n_firms > bound:
         raise ConfigError(
             f"economy.n_firms = {n_firms:,}: {jobs / n_firms:.2g} jobs per firm in an economy of "
-            f"{jobs:,.0f} jobs, below {MIN_SIZE_OVER_EXIT} x dynamics exit_size = "
+            f"{jobs:,.0f} jobs, below {MIN_SIZE_OVER_EXIT} x dynamics.demography.exit_size = "
             f"{MIN_SIZE_OVER_EXIT * exit_size:g} (most would exit in the burn-in); "
             f"at most {int(bound):,} firms, or more jobs in economy.regions"
         )
