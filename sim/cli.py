@@ -51,7 +51,7 @@ def build_model(config: Mapping[str, Any]) -> ClusterModel:
     check_firms(economy.spec.n_firms, jobs, dynamics.demography.exit_size)
     from sim.policy import build_policy
 
-    policy = build_policy(config.get("scenario"), economy, settings)
+    policy = build_policy(config.get("scenario"), economy, settings, _scenario_file(config))
     y = settings.years
     return ClusterModel(
         economy,
@@ -63,6 +63,17 @@ def build_model(config: Mapping[str, Any]) -> ClusterModel:
         firm_panel=settings.output.firm_panel,
         policy=policy,
     )
+
+
+def _scenario_file(config: Mapping[str, Any]) -> str | None:
+    """The file of the run's scenario as messages name it (kept anywhere on the search path)."""
+    choice = None
+    if HydraConfig.initialized():
+        choice = HydraConfig.get().runtime.choices.get("scenario")
+    name = choice or (config.get("scenario") or {}).get("name")
+    if not isinstance(name, str) or f"scenario/{name}" not in hydra_hooks.SOURCES:
+        return None
+    return hydra_hooks.shown(f"scenario/{name}")
 
 
 def check_data_years(settings, data: Mapping[str, Any]) -> None:

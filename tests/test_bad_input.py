@@ -86,6 +86,11 @@ def test_a_timeline_entry_after_the_run_is_reported(caplog):
 # ---- 2. scenario and experiment files: (file, its text, the one line contains) -------
 CANARY = "/tmp/s3sim-canary-{tag}"
 SCENARIO_FILES = [
+    (  # a scenario kept outside the checkout is named by its own path
+        "scenario/w.yaml",
+        "defaults: [policy_base, _self_]\nname: w\ninstruments: {rd_grant: {share: 0.9}}\n",
+        "scenario.instruments.*.share: add up to 1.7, not 1",
+    ),
     (
         "scenario/w.yaml",
         "# @package _global_\ndefaults: [/scenario/policy_base@scenario, _self_]\n"
@@ -323,7 +328,7 @@ def test_a_bad_sweep_is_refused_before_it_starts(tmp_path, overrides, expected):
 def test_a_sweep_checks_every_scenario_file_it_will_run(tmp_path):
     mine = tmp_path / "mine" / "scenario"
     mine.mkdir(parents=True)
-    (mine / "w.yaml").write_text(SCENARIO_FILES[0][1].replace("CANARY", str(tmp_path / "c")))
+    (mine / "w.yaml").write_text(SCENARIO_FILES[1][1].replace("CANARY", str(tmp_path / "c")))
     proc = s3sim(
         "-m",
         *TINY,

@@ -82,6 +82,7 @@ def write_run(path: Path, seed: int, good: bool = True, last_year: int = 2019) -
     spec[spec["year"] <= last_year].to_parquet(path / "specialisation.parquet")
     summary = {"scenario": "baseline", "seed": seed, "indicators": {}}
     (path / "summary.json").write_text(json.dumps(summary))
+    (path / "_COMPLETE").write_text("complete\n")
     return path
 
 
@@ -171,6 +172,7 @@ def test_missing_directory_is_bad_input(tmp_path, capsys):
 def test_missing_firm_panel_is_bad_input(runs, tmp_path, capsys):
     run = tmp_path / "run"
     run.mkdir()
+    (run / "_COMPLETE").write_text("complete\n")  # a finished run, with bad files
     (run / "specialisation.parquet").write_bytes(
         (runs["good0"] / "specialisation.parquet").read_bytes()
     )
@@ -185,6 +187,7 @@ def test_missing_firm_panel_is_bad_input(runs, tmp_path, capsys):
 def test_missing_column_and_corrupt_file_are_bad_input(tmp_path, capsys):
     run = tmp_path / "run"
     run.mkdir()
+    (run / "_COMPLETE").write_text("complete\n")  # a finished run, with bad files
     pd.DataFrame({"year": [2000], "firm_id": [1]}).to_parquet(run / "firms.parquet")
     (run / "specialisation.parquet").write_text("not parquet")
     assert main([str(run)]) == 2

@@ -90,11 +90,11 @@ def check_timeline(scenario: Mapping[str, Any], first: int, end: int) -> None:
 
 def check_budget(scenario: Mapping[str, Any], budget_scale: float) -> None:
     """A yearly budget is at most the region's value added: rate x budget_scale <= 1."""
-    rates = [(scenario.get("budget") or {}).get("rate")]
-    for change in (scenario.get("timeline") or {}).values():
-        if isinstance(change, Mapping):
-            rates.append((change.get("budget") or {}).get("rate"))
-    for rate in rates:
+    timeline = scenario.get("timeline")
+    changes = list(timeline.values()) if isinstance(timeline, Mapping) else []
+    budgets = [c.get("budget") for c in [scenario, *changes] if isinstance(c, Mapping)]
+    rates = [b.get("rate") for b in budgets if isinstance(b, Mapping)]
+    for rate in rates:  # the scenario's parser names any rate that is not a number
         if isinstance(rate, int | float) and not isinstance(rate, bool) and rate * budget_scale > 1:
             raise ConfigError(
                 f"budget_scale = {budget_scale:g}: with scenario.budget.rate = {rate:g} the yearly "

@@ -10,13 +10,16 @@ from sim.policy.layer import PolicyLayer
 from sim.policy.spec import ScenarioSpec, parse_scenario
 
 
-def build_policy(scenario: Mapping[str, Any] | None, economy: Economy, settings) -> PolicyLayer:
+def build_policy(
+    scenario: Mapping[str, Any] | None, economy: Economy, settings, source: str | None = None
+) -> PolicyLayer:
     """The policy layer of a scenario (``no_policy`` gives a layer that moves no money).
 
     Sector names in the scenario (top-down spearhead lists) are checked against
-    the economy here, so a bad scenario fails before the run starts.
+    the economy here, so a bad scenario fails before the run starts. ``source``
+    is the scenario's file as messages name it.
     """
-    spec = parse_scenario(scenario, settings.years.start)
+    spec = parse_scenario(scenario, settings.years.start, source)
     for phase in spec.phases:
         for region, sectors in phase.selection.top_down.items():
             where = f"{spec.source}: scenario.selection.top_down"

@@ -160,12 +160,15 @@ def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
     return PolicyPhase(start, budget, instruments, selection)
 
 
-def parse_scenario(data: Mapping[str, Any] | None, first_year: int) -> ScenarioSpec:
+def parse_scenario(
+    data: Mapping[str, Any] | None, first_year: int, source: str | None = None
+) -> ScenarioSpec:
     """Validate a composed scenario and expand its timeline into phases.
 
     Args:
         data: The ``scenario`` config group as a plain mapping.
         first_year: The first reported year; the base mix applies from there.
+        source: The scenario's file as messages name it (default ``scenarios/NAME.yaml``).
 
     Raises:
         ConfigError: Naming ``scenarios/NAME.yaml``, the key and the problem.
@@ -175,7 +178,8 @@ def parse_scenario(data: Mapping[str, Any] | None, first_year: int) -> ScenarioS
     if not isinstance(data, Mapping) or not isinstance(data.get("name"), str):
         raise ConfigError("scenario: must be a mapping with a 'name'")
     name = data["name"]
-    where = f"scenarios/{name}.yaml: scenario"
+    source = source or f"scenarios/{name}.yaml"
+    where = f"{source}: scenario"
     unknown = set(data) - {"name", "description", "budget", "instruments", "selection", "timeline"}
     if unknown:
         raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown key")
@@ -199,4 +203,4 @@ def parse_scenario(data: Mapping[str, Any] | None, first_year: int) -> ScenarioS
             raise ConfigError(f"{key}: must be a mapping of changes")
         current = _merge(current, change)
         phases.append(_phase(start, current, key))
-    return ScenarioSpec(name=name, phases=phases, source=f"scenarios/{name}.yaml")
+    return ScenarioSpec(name=name, phases=phases, source=source)
