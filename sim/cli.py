@@ -175,6 +175,7 @@ def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
 
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _app(cfg: DictConfig) -> None:
+    _guard_sweep_worker()
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     done = is_complete(out_dir) and holds_run(out_dir, to_container(cfg))
     try:

@@ -60,7 +60,7 @@ EXPERIMENT_GROUP = "experiment"
 #: What an experiment file may set under ``hydra``.
 EXPERIMENT_HYDRA_KEYS = {"sweeper": {"params"}, "launcher": None}
 #: Groups an experiment's defaults list may choose options of.
-EXPERIMENT_DEFAULT_GROUPS = ("scenario", "economy", "dynamics", "hydra/launcher")
+EXPERIMENT_DEFAULT_GROUPS = ("scenario", "economy", "dynamics", "sensitivity", "hydra/launcher")
 
 
 def check_path_name(value: Any, key: str) -> None:
