@@ -82,8 +82,10 @@ def check_sweep_folder(folder: Path, key: str = "hydra.sweep.dir") -> None:
     resolved = _check_place(folder, key)
     if not resolved.is_dir() or (resolved / "multirun.yaml").is_file():
         return
-    if any(resolved.glob(f"*/{MANIFEST}")) or not any(resolved.iterdir()):
+    if not any(resolved.iterdir()) or any(resolved.glob(f"*/{MANIFEST}")):
         return
+    if any(any(resolved.glob(f"*/{mark}")) for mark in (".hydra", COMPLETE)):
+        return  # jobs of a sweep (killed before Hydra's multirun.yaml, or copied)
     names = sorted(e.name for e in resolved.iterdir())
     raise RunFolderError(
         f"{key} = {folder}: holds files no s3sim sweep wrote ({', '.join(names[:3])}); "
