@@ -4,14 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench docs clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test lint install bench docs clean dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,slurm,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[test,slurm,ray,dashboard]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,8 +25,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check sim tests experiments
 	$(BIN)/ruff format --check sim tests experiments
 
-test: lint
+# The browser tests drive Debian's Chromium; they fail, saying so, where it cannot be installed.
+$(CHROMIUM):
+	-command -v apt-get >/dev/null && (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium))
+
+test: lint | $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2
+
+dashboard: $(STAMP)
+	$(BIN)/s3sim-dashboard --sweep outputs/demo/sweep
 
 # figures into docs/bench.json, then README.md and docs/performance.md quote them anew
 bench: $(STAMP)

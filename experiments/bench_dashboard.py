@@ -1,0 +1,185 @@
+"""How live the dashboard is: simulated years per second on the Run page, seconds to open a sweep.
+
+Design
+- Run page: the default economy (50,000 firms, scenario targeted with its paired no-policy
+  baseline, seed 0), all 43 simulated years (10 burn-in + 33 reported). Measured three ways
+  in the same process: the two bare models stepped (the reference), the page's loop in
+  process (stepping while a separate process draws every chart), and in the page itself:
+  ``s3sim-dashboard`` in headless Chromium, Run pressed, the page's own rate read at 2030.
+- Sweep page: a sweep directory (``--sweep DIR``; by default a 70-run sweep, the demo's 7
+  scenarios x 10 seeds at 2,000 firms, made under /tmp on first use). Measured: opening
+  it when not yet collected (collect and compare included), opening it collected, and
+  drawing the page's figures (forest, paired trajectories, heatmap, as PNG).
+- Targets (issue 15): >= 5 simulated years/s in the page; a 70-run sweep opens in < 3 s.
+
+Run: ``.venv/bin/python experiments/bench_dashboard.py [--sweep DIR] [--no-browser]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SWEEP = Path(tempfile.gettempdir()) / "s3sim_bench_sweep70"
+
+
+def bare_models() -> float:
+    """Years/s of the scenario's model and its baseline stepped with nothing else."""
+    from sim.dashboard.live import LiveRun
+    from sim.dashboard.run_page import levers_for
+
+    run = LiveRun.build(levers_for("targeted"))
+    began = time.perf_counter()
+    years = run.step(10_000)
+    return years / (time.perf_counter() - began)
+
+
+def page_loop() -> tuple[float, int]:
+    """Years/s of the Run page's loop in process, and how many drawings were shown."""
+    from sim.dashboard import run_charts
+    from sim.dashboard.live import LiveRun
+    from sim.dashboard.run_page import levers_for, painter
+
+    painter().submit(run_charts.warm_up).result()
+    run = LiveRun.build(levers_for("targeted"))
+    began, years, shown, drawing = time.perf_counter(), 0, 0, None
+    while not run.finished:
+        years += run.step(1)
+        if drawing is not None and drawing.done():
+            drawing.result()
+            shown, drawing = shown + 1, None
+        if drawing is None and run.reported:
+            drawing = painter().submit(run_charts.render, run_charts.gather(run))
+    return years / (time.perf_counter() - began), shown
+
+
+def in_browser() -> float:
+    """Years/s the Run page reports after running the default economy in headless Chromium."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sim.dashboard.command", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url, timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            )
+            page = browser.new_page()
+            page.goto(url)
+            status = page.locator(".run-status")
+            expect(status).to_contain_text("50000 firms", timeout=300_000)
+            page.get_by_role("button", name="Run").click()
+            expect(status).to_contain_text("Year 2030", timeout=600_000)
+            text = page.locator(".run-speed").inner_text()
+            browser.close()
+        return float(re.match(r"([\d.]+)", text).group(1))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def make_sweep(path: Path) -> None:
+    """The demo's standard comparison at 10 seeds and 2,000 firms (70 runs)."""
+    print(f"making a 70-run sweep in {path} (once; about 10 minutes on 2 cores)")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "-m",
+            "+experiment=standard_comparison",
+            "seed=range(0,10)",
+            "economy.n_firms=2000",
+            f"hydra.sweep.dir={path}",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def open_times(sweep: Path) -> dict[str, float]:
+    """Seconds to open ``sweep`` fresh and collected, and to draw the page's figures."""
+    from sim.dashboard import sweep_charts
+    from sim.dashboard.run_charts import png
+    from sim.dashboard.sweep_data import open_sweep
+
+    fresh = Path(tempfile.mkdtemp()) / "sweep"
+    shutil.copytree(
+        sweep, fresh, ignore=shutil.ignore_patterns("runs.parquet", "panel", "comparison.*")
+    )
+    began = time.perf_counter()
+    open_sweep(fresh)
+    first = time.perf_counter() - began
+    began = time.perf_counter()
+    view = open_sweep(fresh)
+    collected = time.perf_counter() - began
+    scenario = view.scenarios[0]
+    began = time.perf_counter()
+    for figure in (
+        sweep_charts.forest(view),
+        sweep_charts.paired_trajectories(view, scenario),
+        sweep_charts.heatmap(view, scenario),
+    ):
+        png(figure, dpi=100)
+    figures = time.perf_counter() - began
+    shutil.rmtree(fresh.parent, ignore_errors=True)
+    return {"runs": len(view.runs), "first": first, "collected": collected, "figures": figures}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", type=Path, default=DEFAULT_SWEEP)
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser measure")
+    args = parser.parse_args()
+    if not any(args.sweep.glob("*/_COMPLETE")):
+        make_sweep(args.sweep)
+    bare = bare_models()
+    loop, shown = page_loop()
+    print("Run page, default economy (50,000 firms), targeted + paired no_policy, 43 years")
+    print(f"  two bare models (reference):        {bare:6.1f} simulated years/s")
+    print(
+        f"  page loop, drawing in a process:    {loop:6.1f} simulated years/s "
+        f"({loop / bare:.0%} of the reference; {shown} drawings shown)"
+    )
+    if not args.no_browser:
+        print(
+            f"  in the page (headless Chromium):    {in_browser():6.1f} simulated years/s "
+            "(target >= 5)"
+        )
+    times = open_times(args.sweep)
+    print(f"Sweep page, {times['runs']} runs ({args.sweep})")
+    print(f"  open, not yet collected (collect + compare): {times['first']:5.2f} s")
+    print(f"  open, collected and compared:                {times['collected']:5.2f} s")
+    print(f"  draw forest, trajectories, heatmap:          {times['figures']:5.2f} s")
+    total = times["collected"] + times["figures"]
+    print(f"  opened and drawn (collected sweep):          {total:5.2f} s (target < 3)")
+
+
+if __name__ == "__main__":
+    main()

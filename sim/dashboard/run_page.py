@@ -1,0 +1,209 @@
+"""The Run page: pick a scenario and its levers, then step, run or reset and watch year by year.
+
+Changing a lever rebuilds the run (the model and its paired no-policy baseline) from the
+composed config, as ``s3sim`` would build it. While running, the simulation goes on year
+after year in a thread of the server, and the charts are drawn in a separate process from
+a snapshot of the run: each time a drawing is done it is shown and the next snapshot is
+sent, so drawing never holds the simulation up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from functools import cache
+
+import solara
+
+from sim.dashboard import run_charts
+from sim.dashboard.controls import LeverPanel
+from sim.dashboard.levers import (
+    Levers,
+    check,
+    compose_config,
+    default_shares,
+    scenario_defaults,
+    scenario_names,
+)
+from sim.dashboard.live import LiveRun
+
+TITLES = {
+    "specialisation": "Relative specialisation by sector and period",
+    "employment": "Employment by sector group",
+    "spearheads": "Spearhead value chains, with and without policy",
+    "budget": "Budget by instrument",
+    "roadmaps": "Roadmap milestones",
+}
+
+
+def levers_for(scenario: str, base: Levers | None = None) -> Levers:
+    """Levers of ``scenario`` at its own defaults, keeping the economy and seed of ``base``."""
+    spec = scenario_defaults(scenario)
+    selection = spec.get("selection") or {}
+    base = base or Levers()
+    return replace(
+        base,
+        scenario=scenario,
+        shares=default_shares(spec),
+        rule=str(selection.get("rule", "")),
+        picking=str(selection.get("picking", "")),
+        spearheads=selection.get("spearheads"),
+        policy_scope=str(spec.get("policy_scope", "")) if "policy_scope" in spec else "",
+    )
+
+
+levers = solara.reactive(None)
+live = solara.reactive(None)
+images = solara.reactive({})
+running = solara.reactive(False)
+failure = solara.reactive("")
+speed = solara.reactive("")
+tick = solara.reactive(0)
+"""Counts redraws: the page reads it, so every redraw re-renders the status."""
+
+
+@cache
+def painter() -> ProcessPoolExecutor:
+    """The process that draws the charts while a run goes on (one per server)."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def show(drawn: dict[str, bytes | str | int]) -> None:
+    """Put drawn charts on the page."""
+    images.set(drawn)
+    tick.set(tick.value + 1)
+
+
+def redraw(run: LiveRun) -> None:
+    """Draw every chart of ``run`` here and now."""
+    show(run_charts.render(run_charts.gather(run)))
+
+
+def rebuild(choice: Levers) -> None:
+    """Build a fresh run from ``choice``; a bad setting becomes a one-line message."""
+    running.set(False)
+    speed.set("")
+    if check(choice):
+        return
+    try:
+        run = LiveRun.build(choice)
+    except (ValueError, OSError) as exc:  # ConfigError and data errors are ValueErrors
+        failure.set(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        live.set(None)
+        images.set({})
+        return
+    failure.set("")
+    live.set(run)
+    redraw(run)
+
+
+def play(cancel: threading.Event) -> None:
+    """While ``running``: simulate year after year; draw in the painter process meanwhile."""
+    run = live.value
+    if not running.value or run is None:
+        return
+    began, years = time.perf_counter(), 0
+    drawing: Future | None = None
+    while running.value and not cancel.is_set() and not run.finished:
+        years += run.step(1)
+        if drawing is not None and drawing.done():
+            show(drawing.result())
+            drawing = None
+        if drawing is None and run.reported:
+            drawing = painter().submit(run_charts.render, run_charts.gather(run))
+        rate = years / (time.perf_counter() - began)
+        speed.set(f"{rate:.1f} simulated years/s")
+    if drawing is not None:
+        drawing.cancel()
+    redraw(run)
+    running.set(False)
+
+
+@solara.component
+def Status(run: LiveRun | None):
+    """Where the run is: the last simulated year and the reported years done."""
+    if run is None:
+        return solara.Text("No run.")
+    model = run.model
+    total = len(model.recorder.years)
+    phase = "burn-in" if model.year < model.start else f"{run.reported} of {total} reported years"
+    text = (
+        f"Year {model.year - 1} ({phase}) - scenario {run.levers.scenario}, "
+        f"seed {run.levers.seed}, {model.economy.spec.n_firms} firms at the start"
+    )
+    if run.baseline is not None:
+        text += ", paired with no_policy on the same seed"
+    solara.Text(text, classes=["run-status"])
+    if speed.value:
+        solara.Text(speed.value, classes=["run-speed"])
+    if "year" in images.value:
+        solara.Text(f"charts of {images.value['year']}", classes=["run-charted"])
+
+
+@solara.component
+def Charts():
+    """The charts of the current year."""
+    shown = images.value
+    # the seed chart spans the page (a bar group per sector); the others two per row
+    with solara.ColumnsResponsive([12, 6, 6, 6, 6]):
+        for name, title in TITLES.items():
+            with solara.Card(title, classes=[f"chart-{name}"]):
+                item = shown.get(name)
+                if isinstance(item, bytes):
+                    solara.Image(item, width="100%")
+                elif item:
+                    solara.Info(item, dense=True)
+
+
+@solara.component
+def RunPage():
+    """The Run page."""
+    scenarios = solara.use_memo(scenario_names, [])
+    root = solara.use_memo(lambda: compose_config([]), [])
+
+    def apply():
+        painter().submit(run_charts.warm_up)  # ready the drawing process before the first run
+        if levers.value is None:
+            levers.set(levers_for("targeted"))
+        else:
+            rebuild(levers.value)
+
+    solara.use_effect(apply, [levers.value])
+    solara.use_thread(play, dependencies=[running.value], intrusive_cancel=False)
+
+    def step():
+        if live.value is not None and not running.value:
+            live.value.step(1)
+            redraw(live.value)
+
+    run = live.value
+    solara.Text(f"redraws: {tick.value}", style={"display": "none"})
+    with solara.Sidebar():
+        with solara.Card("Levers"):
+            if levers.value is not None:
+                LeverPanel(
+                    levers,
+                    scenarios,
+                    lambda s: levers.set(levers_for(s, levers.value)),
+                    has_scope="policy_scope" in root or "policy_scope" in root["scenario"],
+                    firms=int(root["economy"]["n_firms"]),
+                )
+    with solara.Column():
+        solara.Title("s3sim: run")
+        with solara.Row():
+            solara.Button("Step", on_click=step, disabled=run is None or running.value)
+            solara.Button(
+                "Run",
+                on_click=lambda: running.set(True),
+                disabled=run is None or running.value or run.finished,
+                color="primary",
+            )
+            solara.Button("Pause", on_click=lambda: running.set(False), disabled=not running.value)
+            solara.Button("Reset", on_click=lambda: rebuild(levers.value))
+        if failure.value:
+            solara.Error(failure.value, classes=["run-failure"])
+        Status(run)
+        Charts()
