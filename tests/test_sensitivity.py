@@ -89,6 +89,9 @@ def test_morris_report_states_size_intervals_and_warnings(morris_study):
     assert (out / "sensitivity_effect_total_jobs.png").stat().st_size > 0
     # six trajectories cannot separate four parameters in every output
     assert "WARNING:" in text and "intervals too wide to rank" in text
+    # s3sim-report recognises a study and writes the same report
+    run_command([script("s3sim-report"), str(sweep_dir), "--out", str(tmp / "via_report")], tmp)
+    assert (tmp / "via_report" / "sensitivity.md").read_text(encoding="utf-8") == text
 
 
 @pytest.mark.slow
