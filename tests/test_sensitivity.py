@@ -14,11 +14,12 @@ import math
 import pandas as pd
 import pytest
 
+from sim.cli import build_model
 from sim.errors import ConfigError
 from sim.experiments.sensitivity.analysis import analyse, load_study
-from sim.experiments.sensitivity.batch import POINTS, run_batch
+from sim.experiments.sensitivity.batch import POINTS, compose_scenario, run_batch
 from sim.experiments.sensitivity.design import batch_rows
-from sim.experiments.sensitivity.evaluate import set_key
+from sim.experiments.sensitivity.evaluate import PointEvaluator, set_key, with_values
 from sim.experiments.sensitivity.study import read_study
 from tests.test_sweeps_support import JOBLIB, run_command, script
 
@@ -89,6 +90,9 @@ def test_morris_report_states_size_intervals_and_warnings(morris_study):
     assert (out / "sensitivity_effect_total_jobs.png").stat().st_size > 0
     # six trajectories cannot separate four parameters in every output
     assert "WARNING:" in text and "intervals too wide to rank" in text
+    # s3sim-report recognises a study and writes the same report
+    run_command([script("s3sim-report"), str(sweep_dir), "--out", str(tmp / "via_report")], tmp)
+    assert (tmp / "via_report" / "sensitivity.md").read_text(encoding="utf-8") == text
 
 
 @pytest.mark.slow
@@ -169,3 +173,26 @@ def test_bad_study_stops_with_one_line():
     with pytest.raises(ConfigError, match="dynamics.innovation.costs: no such key"):
         set_key(config, "dynamics.innovation.costs", 0.5)
     assert not set_key(config, "scenario.selection.spearheads", 2, optional=True)
+
+
+def test_every_range_names_a_key_of_the_config():
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    from sim.config.paths import config_dir
+
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=["+experiment=sensitivity_morris"])
+        config = OmegaConf.to_container(cfg, resolve=True)
+        study = read_study(config)
+        base = {k: v for k, v in config.items() if k != "sensitivity"}
+        scenarios = {name: compose_scenario(base, name) for name in study.scenarios}
+    PointEvaluator(study, scenarios)  # raises ConfigError naming a key no config has
+    assert len(study.varied) >= 60
+    # every range lies inside what the config accepts: all parameters at their lows, then highs
+    for end in ("low", "high"):
+        x = [getattr(p, end) for p in study.varied]
+        for scenario in scenarios.values():
+            config = with_values(scenario, study.varied, x)
+            config["economy"]["n_firms"] = 200
+            build_model(config)

@@ -33,6 +33,8 @@ from sim.experiments.markup import (
     to_html,
     to_markdown,
 )
+from sim.experiments.sensitivity.analysis import find_batches
+from sim.experiments.sensitivity.report import write_report as write_sensitivity_report
 from sim.experiments.sweep import SweepError, find_run_dirs, override_columns, read_yaml, relative
 from sim.experiments.tables import (
     explanation,
@@ -119,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        path = report(args.sweep_dir, args.baseline, args.out, n_resamples=args.n_resamples)
+        if find_batches(args.sweep_dir):  # a sensitivity study: its own report
+            path = write_sensitivity_report(args.sweep_dir, args.out)
+        else:
+            path = report(args.sweep_dir, args.baseline, args.out, n_resamples=args.n_resamples)
     except (SweepError, OSError, ValueError) as exc:
         line = (str(exc).splitlines() or [type(exc).__name__])[0]
         print(f"s3sim-report: error: {line}", file=sys.stderr)
