@@ -39,17 +39,35 @@ class Output:
     plots: bool = True
 
 
+#: ``all``: every region applies the scenario; ``focal``: only the focal region does.
+POLICY_SCOPES = ("all", "focal")
+#: What the other regions run under ``policy_scope=focal``.
+POLICY_OTHERS = ("no_policy",)
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The top-level keys of the config that are not config groups."""
 
     seed: int = bounded(0, 0)
     budget_scale: float = bounded(1.0, 0.0)
+    policy_scope: str = "all"
+    policy_others: str = "no_policy"
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)
 
     def __post_init__(self):
+        if self.policy_scope not in POLICY_SCOPES:
+            raise ConfigError(
+                f"policy_scope = {self.policy_scope!r}: must be one of {', '.join(POLICY_SCOPES)}"
+            )
+        if self.policy_others not in POLICY_OTHERS:
+            raise ConfigError(
+                f"policy_others = {self.policy_others!r}: must be one of "
+                f"{', '.join(POLICY_OTHERS)} (the scenario of the regions other than the "
+                "focal one under policy_scope=focal)"
+            )
         if self.years.end < self.years.start:
             raise ConfigError(
                 f"years.end = {self.years.end}: must not be before years.start = {self.years.start}"

@@ -42,7 +42,7 @@ class Stream(IntEnum):
 
     WORLD = 0  # world demand shocks: common to all scenarios
     SETUP = 1  # the initial firm population
-    POLICY = 5  # random picking of spearheads
+    POLICY = 5  # random picking of spearheads (the year being planned)
     MESA = 6  # the mesa.Model's own generator
     PROSPECTS = 7  # the emerging value chains' long-run prospects and forecast errors
 
@@ -60,6 +60,7 @@ class Draw(IntEnum):
     ENTRY_COUNT = 8  # demography: entrants of a region and sector (keyed by the cell)
     ENTRANT_SIZE = 9  # demography: an entrant's jobs
     ENTRANT_PRODUCTIVITY = 10  # demography: an entrant's (or spin-off's) productivity
+    EVALUATION = 100  # policy: evaluation noise of instrument i is draw 100 + i
 
 
 class Origin(IntEnum):
