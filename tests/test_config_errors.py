@@ -34,6 +34,8 @@ BAD = [
         ["economy.sectors.food.challenges=[space]"],
         "economy.sectors.food.challenges: unknown area 'space'",
     ),
+    (["policy_scope=mine"], "policy_scope = 'mine': must be one of all, focal"),
+    (["policy_others=targeted"], "policy_others = 'targeted': must be one of no_policy"),
 ]
 
 

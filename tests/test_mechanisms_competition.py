@@ -16,6 +16,7 @@ from sim.model.competition import MAX_SHOCK_SCALE, compete
 from sim.model.economy import Economy, EconomySpec
 from sim.model.firms import Firms
 from sim.model.params import Competition
+from sim.model.streams import KeyedDraws, initial_keys
 from sim.model.world import WorldMarkets
 
 # Two regions x three sectors. va_per_job is in thousand EUR per job, so the
@@ -71,6 +72,7 @@ def markets(e: Economy, demand=DEMAND, row=ROW) -> WorldMarkets:
 def hand_firms() -> Firms:
     firms = Firms()
     firms.add(
+        key=initial_keys(len(REGION)),
         region=np.array(REGION),
         sector=np.array(SECTOR),
         share=np.array(SHARE),
@@ -123,13 +125,14 @@ def test_the_more_productive_of_two_firms_gains_share_by_the_replicator():
     m = markets(e, row=[0.6, 1.0, 1.0])
     firms = Firms()
     firms.add(
+        key=initial_keys(2),
         region=np.array([0, 0]),
         sector=np.array([0, 0]),
         share=np.array([0.2, 0.2]),
         productivity=np.array([0.3, 0.0]),
         employment=np.array([100.0, 100.0]),
     )
-    compete(firms, m, e, NO_SHOCKS, np.random.default_rng(0), RCA, DENSITY, TIGHT)
+    compete(firms, m, e, NO_SHOCKS, KeyedDraws(0, 2000), RCA, DENSITY, TIGHT)
     gain = 0.2 * math.tanh(0.6 * 0.15)
     np.testing.assert_allclose(firms.share, [0.2 + gain, 0.2 - gain], rtol=1e-12)
     assert gain == pytest.approx(0.017952, abs=1e-6)
@@ -142,7 +145,7 @@ def test_replicator_matches_the_formula_across_regions():
     e = economy()
     m = markets(e)
     firms = hand_firms()
-    compete(firms, m, e, NO_SHOCKS, np.random.default_rng(0), RCA, DENSITY, TIGHT)
+    compete(firms, m, e, NO_SHOCKS, KeyedDraws(0, 2000), RCA, DENSITY, TIGHT)
     shares, row = by_hand_shares(NO_SHOCKS, ROW)
     np.testing.assert_allclose(firms.share, shares, rtol=1e-12)
     # firms 0 and 1 share a cell (same premium and density): their share ratio
@@ -166,7 +169,7 @@ def test_renormalisation_keeps_the_ratio_of_firms_to_rest_of_world():
     row = [0.65, 0.70, 1.0]
     m = markets(e, row=row)
     firms = hand_firms()
-    compete(firms, m, e, NO_SHOCKS, np.random.default_rng(0), RCA, DENSITY, TIGHT)
+    compete(firms, m, e, NO_SHOCKS, KeyedDraws(0, 2000), RCA, DENSITY, TIGHT)
     shares, row_after = by_hand_shares(NO_SHOCKS, row)
     np.testing.assert_allclose(firms.share, shares, rtol=1e-12)
     np.testing.assert_allclose(m.row_share, row_after, rtol=1e-12)
@@ -179,7 +182,7 @@ def test_employment_profits_cash_and_loss_years_follow_the_formulas():
     m = markets(e)
     firms = hand_firms()
     p = NO_SHOCKS
-    own_rd = compete(firms, m, e, p, np.random.default_rng(0), RCA, DENSITY, TIGHT)
+    own_rd = compete(firms, m, e, p, KeyedDraws(0, 2000), RCA, DENSITY, TIGHT)
     shares, _ = by_hand_shares(p, ROW)
     for i in range(4):
         r, s = REGION[i], SECTOR[i]
@@ -217,11 +220,11 @@ def test_loss_years_count_consecutive_losses_and_reset_on_a_profit():
     e = economy()
     m = markets(e)
     firms = hand_firms()
-    rng = np.random.default_rng(0)
+    draws = KeyedDraws(0, 2000)
     history = []
     for _ in range(4):
         cash, loss = firms.cash.copy(), firms.loss_years.copy()
-        compete(firms, m, e, NO_SHOCKS, rng, RCA, DENSITY, TIGHT)
+        compete(firms, m, e, NO_SHOCKS, draws, RCA, DENSITY, TIGHT)
         profit = firms.cash - np.where(cash > 0, (1 - NO_SHOCKS.payout) * cash, cash)
         np.testing.assert_array_equal(firms.loss_years, np.where(profit < 0, loss + 1, 0))
         history.append(firms.loss_years.copy())
@@ -240,6 +243,7 @@ def population(n_per_size: int, sizes: list[float]) -> tuple[Economy, WorldMarke
     m = markets(e, row=[0.5, 1.0, 1.0])
     firms = Firms(capacity=n)
     firms.add(
+        key=initial_keys(n),
         region=np.zeros(n, int),
         sector=np.zeros(n, int),
         share=np.full(n, 0.5 / n),
@@ -268,9 +272,7 @@ def test_laplace_shocks_are_mean_corrected():
     n = 200_000
     e, m, firms = population(n, [10.0])
     share = firms.share.copy()
-    compete(
-        firms, m, e, p, np.random.default_rng(11), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2)
-    )
+    compete(firms, m, e, p, KeyedDraws(11, 2000), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2))
     factor = shock_factors(firms, m, share, 0.5)
     b = 0.3
     sd = math.sqrt((1 - b**2) ** 2 / (1 - 4 * b**2) - 1)
@@ -290,9 +292,7 @@ def test_shock_scale_of_tiny_firms_is_capped():
     n = 100_000
     e, m, firms = population(n, [1e-4])
     share = firms.share.copy()
-    compete(
-        firms, m, e, p, np.random.default_rng(12), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2)
-    )
+    compete(firms, m, e, p, KeyedDraws(12, 2000), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2))
     assert np.isfinite(firms.share).all()
     eps = np.log(shock_factors(firms, m, share, 0.5))
     b = MAX_SHOCK_SCALE
@@ -312,9 +312,7 @@ def test_shock_scale_falls_with_size_by_the_elasticity():
     n = 50_000
     e, m, firms = population(n, [1.0, 100.0])
     share = firms.share.copy()
-    compete(
-        firms, m, e, p, np.random.default_rng(13), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2)
-    )
+    compete(firms, m, e, p, KeyedDraws(13, 2000), np.ones((2, 3)), np.zeros((2, 3)), np.ones(2))
     growth = np.log(firms.share / share)
     sd_small, sd_large = growth[:n].std(), growth[n:].std()
     expected = 100.0**-p.shock_size_elasticity
@@ -328,12 +326,12 @@ def test_no_shock_scale_means_no_randomness():
     e = economy()
     a, b = hand_firms(), hand_firms()
     for firms, seed in ((a, 1), (b, 2)):
-        compete(firms, markets(e), e, NO_SHOCKS, np.random.default_rng(seed), RCA, DENSITY, TIGHT)
+        compete(firms, markets(e), e, NO_SHOCKS, KeyedDraws(seed, 2000), RCA, DENSITY, TIGHT)
     np.testing.assert_array_equal(a.share, b.share)
     np.testing.assert_array_equal(a.employment, b.employment)
     # with shocks the two seeds differ
     p = dataclasses.replace(NO_SHOCKS, shock_scale=0.16)
     a, b = hand_firms(), hand_firms()
     for firms, seed in ((a, 1), (b, 2)):
-        compete(firms, markets(e), e, p, np.random.default_rng(seed), RCA, DENSITY, TIGHT)
+        compete(firms, markets(e), e, p, KeyedDraws(seed, 2000), RCA, DENSITY, TIGHT)
     assert not np.allclose(a.share, b.share)

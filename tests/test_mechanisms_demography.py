@@ -9,6 +9,7 @@ from sim.model.demography import add_entrants, enter, entry_weights, exits
 from sim.model.economy import Economy, EconomySpec
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.params import Demography
+from sim.model.streams import KeyedDraws, entrant_keys, initial_keys
 from sim.model.world import WorldMarkets
 
 SPEC = {
@@ -27,7 +28,8 @@ ECONOMY = Economy.from_spec(EconomySpec.from_config(SPEC))
 
 def make_firms(**columns) -> Firms:
     firms = Firms()
-    firms.add(**{k: np.asarray(v) for k, v in columns.items()})
+    n = len(next(iter(columns.values())))
+    firms.add(key=initial_keys(n), **{k: np.asarray(v) for k, v in columns.items()})
     return firms
 
 
@@ -41,7 +43,7 @@ def test_exit_of_small_and_loss_making_firms():
         loss_years=[0, 0, 3, 2, 5, 0, 4],
         age=[10, 10, 10, 10, 10, 0, 10],
     )
-    leaving = exits(firms, p, np.random.default_rng(0))
+    leaving = exits(firms, p, KeyedDraws(0, 2000))
     np.testing.assert_array_equal(leaving, [True, False, True, False, True, False, True])
 
 
@@ -59,7 +61,7 @@ def test_infant_hazard_falls_with_age():
         employment=np.full(n, 10.0),
         age=np.repeat(ages, per_age),
     )
-    leaving = exits(firms, p, np.random.default_rng(3))
+    leaving = exits(firms, p, KeyedDraws(3, 2000))
     share = leaving.reshape(len(ages), per_age).mean(axis=1)
     hazard = 0.12 * np.exp(-ages / 2.0)
     np.testing.assert_array_less(
@@ -109,7 +111,7 @@ def test_enter_draws_poisson_entrants_spread_by_the_weights():
         age=np.full(n0 + n1, 5),
     )
     weights = np.array([[0.5, 0.0, 0.5], [0.2, 0.3, 0.5]])
-    new = enter(firms, WorldMarkets(ECONOMY), ECONOMY, weights, p, np.random.default_rng(7))
+    new = enter(firms, WorldMarkets(ECONOMY), ECONOMY, weights, p, KeyedDraws(7, 2000))
     region = firms.region[new]
     sector = firms.sector[new]
     for r, n_firms in ((0, n0), (1, n1)):
@@ -146,7 +148,14 @@ def test_entrants_start_from_the_documented_state():
     sector = np.arange(n) % 3
     intensity = np.where(sector == 2, 0.4, 0.0)
     new = add_entrants(
-        firms, m, np.arange(n) % 2, sector, np.full(n, 5.0), intensity, np.random.default_rng(9)
+        firms,
+        m,
+        np.arange(n) % 2,
+        sector,
+        np.full(n, 5.0),
+        intensity,
+        entrant_keys(2000, np.arange(n) % 2, sector, np.arange(n)),
+        KeyedDraws(9, 2000),
     )
     a = firms.productivity[new]
     va = m.technology[sector] * np.exp(a) * 5.0
@@ -167,5 +176,5 @@ def test_entry_is_proportional_to_the_population():
         region=np.arange(n) % 2, sector=np.arange(n) % 3, employment=np.full(n, 10.0)
     )
     weights = np.full((2, 3), 1 / 3)
-    new = enter(firms, WorldMarkets(ECONOMY), ECONOMY, weights, p, np.random.default_rng(8))
+    new = enter(firms, WorldMarkets(ECONOMY), ECONOMY, weights, p, KeyedDraws(8, 2000))
     assert abs((new.stop - new.start) - 0.085 * n) < 4 * math.sqrt(0.085 * n)

@@ -13,6 +13,7 @@ from sim.model.economy import Economy, EconomySpec
 from sim.model.firms import Firms
 from sim.model.knowledge import learn
 from sim.model.params import Knowledge
+from sim.model.streams import KeyedDraws, initial_keys
 
 SPEC = {
     "name": "hand",
@@ -55,6 +56,7 @@ def economy() -> Economy:
 def hand_firms() -> Firms:
     firms = Firms()
     firms.add(
+        key=initial_keys(len(REGION)),
         region=np.array(REGION),
         sector=np.array(SECTOR),
         knowledge=np.array(KNOWLEDGE),
@@ -68,7 +70,7 @@ def test_depreciation_and_own_rd_add_up():
     # Without spillovers: K' = (1 - 0.15) K + R&D, e.g. firm 0: 0.85 * 10 + 2 = 10.5
     p = Knowledge(depreciation=0.15, spillover=0.0, productivity_noise=0.0)
     firms = hand_firms()
-    learn(firms, economy(), p, np.random.default_rng(0), OWN_RD)
+    learn(firms, economy(), p, KeyedDraws(0, 2000), OWN_RD)
     np.testing.assert_allclose(firms.knowledge, [10.5, 42.5, 10.5, 4.25, 18.0], rtol=1e-14)
 
 
@@ -77,14 +79,14 @@ def test_extra_pool_adds_knowledge_per_unit_of_value_added():
     p = Knowledge(depreciation=0.15, spillover=0.0, productivity_noise=0.0)
     extra = np.array([0.01, 0.0, 0.0, 0.02, 0.1])
     firms = hand_firms()
-    learn(firms, economy(), p, np.random.default_rng(0), OWN_RD, extra)
+    learn(firms, economy(), p, KeyedDraws(0, 2000), OWN_RD, extra)
     np.testing.assert_allclose(firms.knowledge, [11.5, 42.5, 10.5, 6.25, 23.0], rtol=1e-14)
 
 
 def test_spillovers_follow_the_related_regional_pool():
     p = Knowledge(depreciation=0.15, spillover=0.04, productivity_noise=0.0)
     firms = hand_firms()
-    learn(firms, economy(), p, np.random.default_rng(0), OWN_RD)
+    learn(firms, economy(), p, KeyedDraws(0, 2000), OWN_RD)
     expected = [
         0.85 * k + rd + 0.04 * pool * va
         for k, rd, pool, va in zip(KNOWLEDGE, OWN_RD, POOL, VALUE_ADDED, strict=True)
@@ -110,7 +112,7 @@ def test_productivity_moves_toward_knowledge_intensity():
         productivity_noise=0.0,
     )
     firms = hand_firms()
-    learn(firms, economy(), p, np.random.default_rng(0), OWN_RD)
+    learn(firms, economy(), p, KeyedDraws(0, 2000), OWN_RD)
     k_new = [
         (0.85 * k + rd + 0.04 * pool * va) / va
         for k, rd, pool, va in zip(KNOWLEDGE, OWN_RD, POOL, VALUE_ADDED, strict=True)
@@ -136,11 +138,12 @@ def test_productivity_noise_has_the_configured_sd():
     n = 100_000
     firms = Firms(capacity=n)
     firms.add(
+        key=initial_keys(n),
         region=np.zeros(n, int),
         sector=np.zeros(n, int),
         knowledge=np.full(n, 5.0),
         value_added=np.full(n, 50.0),
     )
-    learn(firms, economy(), p, np.random.default_rng(5), np.zeros(n))
+    learn(firms, economy(), p, KeyedDraws(5, 2000), np.zeros(n))
     assert firms.productivity.std() == pytest.approx(0.03, rel=4 / math.sqrt(2 * n))
     assert abs(firms.productivity.mean()) < 4 * 0.03 / math.sqrt(n)

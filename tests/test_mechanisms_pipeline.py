@@ -15,6 +15,7 @@ from sim.model.economy import Economy, EconomySpec
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.params import Dynamics, Innovation
 from sim.model.pipeline import ABANDON, ADVANCE, CAUSES, STALL, START, SUCCESS, innovate
+from sim.model.streams import KeyedDraws, initial_keys
 from tests.conftest import compose_config
 
 SPEC = {
@@ -46,6 +47,7 @@ def due(p: Innovation, stage: int, target: int, jobs: float) -> float:
 def make_firms(n: int, **columns) -> Firms:
     """``n`` firms in (north, s0) with 20 jobs, VA 2 and K 1 unless given otherwise."""
     base = {
+        "key": initial_keys(n),
         "region": np.zeros(n, int),
         "sector": np.zeros(n, int),
         "employment": np.full(n, 20.0),
@@ -59,8 +61,8 @@ def make_firms(n: int, **columns) -> Firms:
 
 
 def year(firms: Firms, p: Innovation, t: int = 2000, seed: int = 0):
-    rng = np.random.default_rng([seed, t])
-    return innovate(firms, ECONOMY, TECH, np.zeros((2, 3)), np.zeros(3), p, rng, t)
+    draws = KeyedDraws(seed, t)
+    return innovate(firms, ECONOMY, TECH, np.zeros((2, 3)), np.zeros(3), p, draws, t)
 
 
 def events(outcome, code: int, cause: str | None = None) -> list[int]:

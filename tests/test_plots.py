@@ -14,7 +14,7 @@ from sim.plots import (
     plot_budget_by_instrument,
     plot_comparison_forest,
     plot_employment_by_group,
-    plot_rca_trajectories,
+    plot_paired_differences,
     plot_roadmap_progress,
     plot_rsca_heatmap,
     plot_specialisation_by_period,
@@ -259,68 +259,47 @@ def test_specialisation_bars_errors(periods: pd.DataFrame) -> None:
         plot_specialisation_by_period(two, "flanders")
 
 
-# ---------------------------------------------------------------------- trajectories
+# -------------------------------------------------------------- paired differences
 
 
-def test_trajectories_lines_are_medians(spec: pd.DataFrame) -> None:
-    sectors = ["chemicals", "offshore wind", "textiles"]
-    fig = plot_rca_trajectories(spec, "flanders", sectors, caption=SYNTHETIC_CAPTION)
-    panels = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(panels) == len(sectors)
-    assert [ax.get_title() for ax in panels] == sectors
-    scenarios = ["baseline", "bottom_up"]
-    lines = [line for ax in panels for line in data_lines(ax)]
-    assert len(lines) == len(scenarios) * len(sectors)
-
-    medians = spec.groupby(["scenario", "sector", "year"])["rca"].median()
-    lows = spec.groupby(["scenario", "sector", "year"])["rca"].quantile(0.1)
-    highs = spec.groupby(["scenario", "sector", "year"])["rca"].quantile(0.9)
-    for ax, sector in zip(panels, sectors, strict=True):
-        lines = data_lines(ax)
-        assert [line.get_label() for line in lines] == scenarios
-        bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
-        assert len(bands) == len(scenarios)
-        for line, band, scenario in zip(lines, bands, scenarios, strict=True):
-            expected = medians.loc[(scenario, sector)]
-            np.testing.assert_array_equal(line.get_xdata(), expected.index.to_numpy())
-            np.testing.assert_allclose(line.get_ydata(), expected.to_numpy())
-            vertices = band.get_paths()[0].vertices
-            assert vertices[:, 1].min() == pytest.approx(lows.loc[(scenario, sector)].min())
-            assert vertices[:, 1].max() == pytest.approx(highs.loc[(scenario, sector)].max())
+def test_paired_differences_draw_medians_and_bands_per_scenario_and_sector(spec) -> None:
+    base = spec[spec["scenario"] == "baseline"]
+    diff = spec[spec["scenario"] == "bottom_up"].merge(
+        base[["seed", "year", "sector", "rca"]], on=["seed", "year", "sector"], suffixes=("", "_b")
+    )
+    diff["diff"] = diff["rca"] - diff["rca_b"]
+    two = pd.concat([diff, diff.assign(scenario="targeted", diff=-diff["diff"])])
+    sectors = ["chemicals", "textiles"]
+    fig = plot_paired_differences(two, "flanders", sectors, baseline="no_policy")
+    panels = fig.axes
+    assert len(panels) == 4  # two scenarios x two sectors
+    assert [ax.get_title() for ax in panels[:2]] == sectors
+    assert [panels[0].get_ylabel(), panels[2].get_ylabel()] == ["bottom_up", "targeted"]
+    grouped = two.groupby(["scenario", "sector", "year"])["diff"]
+    for ax, (scenario, sector) in zip(
+        panels, [(s, c) for s in ("bottom_up", "targeted") for c in sectors], strict=True
+    ):
+        (line,) = data_lines(ax)
+        np.testing.assert_allclose(line.get_ydata(), grouped.median().loc[(scenario, sector)])
+        (band,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        ys = band.get_paths()[0].vertices[:, 1]
+        assert ys.min() == pytest.approx(grouped.quantile(0.1).loc[(scenario, sector)].min())
+        assert ys.max() == pytest.approx(grouped.quantile(0.9).loc[(scenario, sector)].max())
         references = [line for line in ax.lines if is_reference(line)]
-        assert len(references) == 1 and set(references[0].get_ydata()) == {1.0}
-
-    # Scenario colours are the same in every panel and differ between scenarios.
-    colours = [[line.get_color() for line in data_lines(ax)] for ax in panels]
-    assert all(c == colours[0] for c in colours) and len(set(colours[0])) == 2
-    legend = legend_texts(fig)
-    assert "baseline" in legend and "bottom_up" in legend
-    text = texts_of(fig)
-    assert "year" in text and "RCA" in text and "flanders" in text
-    assert has_caption(fig, SYNTHETIC_CAPTION)
+        assert len(references) == 1 and set(references[0].get_ydata()) == {0.0}
+    assert "no_policy" in texts_of(fig) and "median over seeds" in legend_texts(fig)
 
 
-def test_trajectories_without_scenario_or_seed(spec: pd.DataFrame) -> None:
-    one = spec[(spec["scenario"] == "baseline") & (spec["seed"] == 0)]
-    one = one.drop(columns=["scenario", "seed"])
-    fig = plot_rca_trajectories(one, "flanders", ["textiles"], measure="rca")
-    ax = fig.axes[0]
-    lines = data_lines(ax)
-    assert len(lines) == 1
-    assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
-    expected = one[one["sector"] == "textiles"].sort_values("year")["rca"].to_numpy()
-    np.testing.assert_allclose(lines[0].get_ydata(), expected)
-
-
-def test_trajectories_errors(spec: pd.DataFrame) -> None:
+def test_paired_differences_errors(spec: pd.DataFrame) -> None:
+    diff = spec.assign(diff=spec["rca"])
     with pytest.raises(ValueError, match="biotech"):
-        plot_rca_trajectories(spec, "flanders", ["biotech"])
+        plot_paired_differences(diff, "flanders", ["biotech"])
     with pytest.raises(ValueError, match="empty"):
-        plot_rca_trajectories(spec, "flanders", [])
+        plot_paired_differences(diff, "flanders", [])
     with pytest.raises(ValueError, match="band"):
-        plot_rca_trajectories(spec, "flanders", ["textiles"], band=(0.9, 0.1))
-    with pytest.raises(ValueError, match="plot_rca_trajectories.*'year'"):
-        plot_rca_trajectories(spec.drop(columns="year"), "flanders", ["textiles"])
+        plot_paired_differences(diff, "flanders", ["textiles"], band=(0.9, 0.1))
+    with pytest.raises(ValueError, match="plot_paired_differences.*'year'"):
+        plot_paired_differences(diff.drop(columns="year"), "flanders", ["textiles"])
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -569,7 +548,7 @@ def test_missing_columns_message_is_one_line(periods: pd.DataFrame) -> None:
     ("func", "args"),
     [
         (plot_specialisation_by_period, ("flanders",)),
-        (plot_rca_trajectories, ("flanders", ["textiles"])),
+        (plot_paired_differences, ("flanders", ["textiles"])),
         (plot_rsca_heatmap, ()),
         (plot_budget_by_instrument, ()),
         (plot_comparison_forest, ()),

@@ -212,24 +212,24 @@ def test_more_money_never_funds_fewer_of_the_ranking_without_pots(call):
 def test_perceived_quality_is_quality_plus_scaled_noise():
     quality = np.array([0.5, -1.0, 2.0, 0.0])
     followed = np.array([False, True, False, True])
-    got = perceive(quality, 2.0, followed, 0.25, np.random.default_rng(7))
     z = np.random.default_rng(7).standard_normal(4)
+    got = perceive(quality, 2.0, followed, 0.25, z)
     # scale: 2 for the unfollowed, 2 * (1 - 0.25) = 1.5 for the followed
     assert got == pytest.approx(quality + np.array([2.0, 1.5, 2.0, 1.5]) * z, rel=1e-12)
 
 
 def test_no_noise_or_full_account_management_reveals_the_quality():
     quality = np.linspace(-2, 2, 9)
-    rng = np.random.default_rng(1)
-    assert perceive(quality, 0.0, np.zeros(9, bool), 0.5, rng).tolist() == quality.tolist()
-    assert perceive(quality, 3.0, np.ones(9, bool), 1.0, rng).tolist() == quality.tolist()
+    z = np.random.default_rng(1).standard_normal(9)
+    assert perceive(quality, 0.0, np.zeros(9, bool), 0.5, z).tolist() == quality.tolist()
+    assert perceive(quality, 3.0, np.ones(9, bool), 1.0, z).tolist() == quality.tolist()
 
 
 def test_account_managers_shrink_the_evaluation_error():
     n = 40_000
     quality = np.zeros(n)
     followed = np.arange(n) % 2 == 1
-    err = perceive(quality, 1.0, followed, 0.5, np.random.default_rng(3))
+    err = perceive(quality, 1.0, followed, 0.5, np.random.default_rng(3).standard_normal(n))
     # sd 1 unfollowed, 0.5 followed. The sample sd of 20,000 normals has a relative
     # standard error of 1/sqrt(2 * 20,000) = 0.5 %; 3 % is six of them.
     assert err[~followed].std() == pytest.approx(1.0, rel=0.03)

@@ -70,7 +70,13 @@ def test_morris_ranks_the_dummy_last(morris_study):
         assert part.at["dummy", "rank"] == len(PARAMETERS), output
         assert part.at["dummy", "value"] == 0.0, output  # common random numbers: no effect
         real = part.drop(index="dummy")
-        assert (real["value"] > 0).all(), output
+        if output == "baseline.relatedness_gain_ratio":
+            # a ratio of counts of region-sectors gaining an advantage: with firm-keyed
+            # draws a small parameter step can leave every count, hence the ratio,
+            # exactly unchanged, so a real parameter may have no effect on it here
+            assert (real["value"] >= 0).all() and (real["value"] > 0).any(), output
+        else:
+            assert (real["value"] > 0).all(), output
 
 
 @pytest.mark.slow

@@ -48,6 +48,12 @@ class Output:
     """Write the run's plots."""
 
 
+#: ``all``: every region applies the scenario; ``focal``: only the focal region does.
+POLICY_SCOPES = ("all", "focal")
+#: What the other regions run under ``policy_scope=focal``.
+POLICY_OTHERS = ("no_policy",)
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The top-level keys of the config that are not config groups."""
@@ -56,11 +62,25 @@ class RunSettings:
     """Drives every random stream."""
     budget_scale: float = bounded(1.0, 0.0)
     """Multiplies every scenario's budget rate (budget_levels). Source: a policy lever."""
+    policy_scope: str = "all"
+    """Who applies the scenario: ``all`` regions, or only the ``focal`` one."""
+    policy_others: str = "no_policy"
+    """The scenario of the other regions under ``policy_scope=focal``."""
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)
 
     def __post_init__(self):
+        if self.policy_scope not in POLICY_SCOPES:
+            raise ConfigError(
+                f"policy_scope = {self.policy_scope!r}: must be one of {', '.join(POLICY_SCOPES)}"
+            )
+        if self.policy_others not in POLICY_OTHERS:
+            raise ConfigError(
+                f"policy_others = {self.policy_others!r}: must be one of "
+                f"{', '.join(POLICY_OTHERS)} (the scenario of the regions other than the "
+                "focal one under policy_scope=focal)"
+            )
         if self.years.end < self.years.start:
             raise ConfigError(
                 f"years.end = {self.years.end}: must not be before years.start = {self.years.start}"

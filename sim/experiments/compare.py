@@ -6,7 +6,11 @@ policy effect from seed-to-seed noise. Runs are paired by ``seed`` and by every 
 the baseline runs set (a sweep over budget levels pairs within each level); overrides that
 vary across the sweep are reported as columns of the result.
 
-Command line: ``s3sim-compare SWEEP_DIR [--baseline no_policy] [--out DIR]``.
+For each indicator the table also gives the minimal detectable effect at the seeds
+used and, with a target half-width, the seeds needed (sim.experiments.power).
+
+Command line: ``s3sim-compare SWEEP_DIR [--baseline no_policy] [--out DIR]
+[--target-half-width X | X%]``.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ import pandas as pd
 
 from sim.experiments.comparison_cells import cost_per_job_cell, paired_cell
 from sim.experiments.paired_stats import rng_for
+from sim.experiments.power import TargetHalfWidth, parse_target_half_width, seeds_needed
 from sim.experiments.sweep import SPEARHEADS, SweepError, natural_key, override_columns
 
 COST_PER_JOB = "cost_per_job"
 DEFAULT_INDICATORS: tuple[str, ...] = (
     "employment_total",
+    "employment_other_regions",
+    "employment_rest_of_world",
+    "employment_all_regions",
     "employment_emerging",
     "employment_spearhead",
     "rca_spearhead_last_period",
@@ -45,6 +53,10 @@ STAT_COLUMNS = [
     "p_wilcoxon",
     "baseline_mean",
     "scenario_mean",
+    "sd_diff",
+    "mde",
+    "pairing_gain",
+    "seeds_needed",
     "n_unpaired",
     "ci_method",
     "note",
@@ -65,6 +77,7 @@ class ComparisonResult:
         baseline: The baseline scenario.
         group_columns: Override columns the table is grouped by.
         confidence: Confidence level of the intervals.
+        target: The wanted half-width of ``seeds_needed``, if one was given.
     """
 
     table: pd.DataFrame
@@ -73,6 +86,7 @@ class ComparisonResult:
     baseline: str = "no_policy"
     group_columns: list[str] = field(default_factory=list)
     confidence: float = 0.95
+    target: TargetHalfWidth | None = None
 
 
 def compare(
@@ -82,6 +96,7 @@ def compare(
     n_resamples: int = 9999,
     confidence: float = 0.95,
     seed: int = 0,
+    target_half_width: TargetHalfWidth | str | None = None,
 ) -> pd.DataFrame:
     """Paired comparison of every scenario with ``baseline``, indicator by indicator.
 
@@ -113,18 +128,26 @@ def compare(
         n_resamples: Bootstrap resamples per interval.
         confidence: Confidence level of the intervals.
         seed: Seed of the bootstrap; each cell draws from its own stream derived from it.
+        target_half_width: Wanted half-width of the intervals, in indicator units or
+            (``"X%"``) relative to the baseline mean; fills ``seeds_needed``.
 
     Returns:
         Columns ``scenario``, ``baseline``, the varying ``override.*`` columns,
         ``indicator``, ``n_pairs``, ``mean_diff``, ``ci_low``, ``ci_high``,
         ``ci_half_width``, ``p_wilcoxon``, ``baseline_mean``, ``scenario_mean``,
-        ``n_unpaired`` (scenario runs without a baseline partner), ``ci_method`` and
-        ``note``. ``attrs`` holds ``notes`` and ``unpaired`` (a list of records).
+        ``sd_diff`` (sd of the differences over seeds), ``mde`` (minimal detectable
+        effect, 80 % power, two-sided 5 %), ``pairing_gain`` (variance of an unpaired
+        difference over that of the paired one), ``seeds_needed`` (for the target
+        half-width, NaN without one), ``n_unpaired`` (scenario runs without a baseline
+        partner), ``ci_method`` and ``note``. ``attrs`` holds ``notes`` and
+        ``unpaired`` (a list of records).
 
     Raises:
         ValueError: If ``runs`` lacks ``scenario`` or ``seed`` or has no baseline run.
     """
-    result = compare_runs(runs, baseline, indicators, n_resamples, confidence, seed)
+    result = compare_runs(
+        runs, baseline, indicators, n_resamples, confidence, seed, target_half_width
+    )
     table = result.table
     table.attrs = {
         "baseline": baseline,
@@ -141,8 +164,12 @@ def compare_runs(
     n_resamples: int = 9999,
     confidence: float = 0.95,
     seed: int = 0,
+    target_half_width: TargetHalfWidth | str | None = None,
 ) -> ComparisonResult:
     """Like :func:`compare`, returning the table with the unpaired runs and the notes."""
+    target = target_half_width
+    if isinstance(target, str):
+        target = parse_target_half_width(target)
     runs = _prepare(runs, baseline)
     scenarios = list(pd.unique(runs["scenario"]))
     notes: list[str] = []
@@ -193,10 +220,15 @@ def compare_runs(
                 rows.append(row | stats | {"n_unpaired": len(lonely)})
     table = pd.DataFrame(rows, columns=["scenario", "baseline", *groups, *STAT_COLUMNS])
     table = table.astype({"n_pairs": "int64", "n_unpaired": "int64"})
+    if target is not None:
+        table["seeds_needed"] = [
+            seeds_needed(sd, target.in_units(mean), confidence)
+            for sd, mean in zip(table["sd_diff"], table["baseline_mean"], strict=True)
+        ]
     unpaired_frame = pd.DataFrame(unpaired, columns=[*UNPAIRED_COLUMNS, *groups])
     if len(unpaired_frame):
         notes.append(f"runs not paired: {len(unpaired_frame)} (see the list of unpaired runs)")
-    return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence)
+    return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence, target)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -225,14 +257,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--confidence", type=confidence_level, default=0.95, help="in (0, 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    parser.add_argument(
+        "--target-half-width",
+        default=None,
+        metavar="X|X%",
+        help="wanted 95%% half-width (indicator units, or X%% of the baseline mean): "
+        "report the seeds needed",
+    )
     args = parser.parse_args(argv)
     indicators = args.indicators.split(",") if args.indicators else None
+    target = None
+    if args.target_half_width is not None:
+        try:
+            target = parse_target_half_width(args.target_half_width)
+        except ValueError as exc:
+            print(f"s3sim-compare: error: {exc}", file=sys.stderr)
+            return 2
     try:
         runs, data_dir, collected = load_runs(args.sweep_dir, args.out)
         if collected is not None:
             print(collected.summary_line())
         result = compare_runs(
-            runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed
+            runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed, target
         )
         if result.table.empty:  # keep an earlier comparison rather than write an empty one
             asked = ", ".join(indicators or DEFAULT_INDICATORS)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sim.experiments.aggregate import mean_over_runs, panel_rows, spearhead_sectors
 from sim.experiments.markup import Block, Image, Text
-from sim.experiments.sweep import OVERRIDE_PREFIX
+from sim.experiments.sweep import OVERRIDE_PREFIX, override_columns
 
 
 @dataclass
@@ -90,35 +90,61 @@ def forest(ctx: FigureContext, table: pd.DataFrame) -> list[Block]:
     )
 
 
-def rca_trajectories(ctx: FigureContext) -> list[Block]:
-    """RCA of the focal region over years for a few sectors, scenarios overlaid."""
-    from sim.plots import plot_rca_trajectories
+def rca_differences(ctx: FigureContext) -> list[Block]:
+    """RCA of the focal region, each scenario minus the baseline on the same seed."""
+    from sim.plots import plot_paired_differences
 
     if ctx.focal is None:
-        return [Text("No focal region in summary.json: trajectories skipped.")]
+        return [Text("No focal region in summary.json: differences skipped.")]
     columns = ["scenario", "seed", "run_id", "year", "region", "sector", "rca"]
-    spec = panel_rows(ctx.panel_dir, ctx.focal, columns)
-    spec = spec.dropna(subset=["rca"])
-    order = {name: i for i, name in enumerate(ctx.scenarios)}
-    spec = spec.sort_values("scenario", key=lambda s: s.map(order), kind="stable")
-    if spec.empty:
-        return [Text(f"No rca values for {ctx.focal} in the panel: trajectories skipped.")]
+    spec = panel_rows(ctx.panel_dir, ctx.focal, columns).dropna(subset=["rca"])
+    diff = paired_differences(ctx, spec, "rca")
+    if diff.empty:
+        return [Text(f"No paired rca values for {ctx.focal}: differences skipped.")]
     policy = [s for s in ctx.scenarios if s != ctx.baseline]
     configs = [d / "config.yaml" for s in policy for d in ctx.run_dirs(s)[:1]]
-    sectors = spearhead_sectors(configs, spec["sector"].unique())[:6]
+    sectors = spearhead_sectors(configs, diff["sector"].unique())[:6]
     how = "the spearhead sectors"
     if not sectors:
-        last = spec[spec["year"] == spec["year"].max()]
-        means = last.groupby(["sector", "scenario"])["rca"].mean().unstack("scenario")
-        spread = (means.max(axis=1) - means.min(axis=1)).sort_values(ascending=False, kind="stable")
-        sectors = [str(s) for s in spread.index[:4]]
-        how = "the 4 sectors whose last-year mean rca differs most across scenarios"
-    description = f"RCA of {ctx.focal} for {how}: median over seeds, band over seeds, per scenario"
+        last = diff[diff["year"] == diff["year"].max()]
+        size = last.groupby("sector")["diff"].median().abs()
+        sectors = [str(s) for s in size.sort_values(ascending=False, kind="stable").index[:4]]
+        how = "the 4 sectors whose last-year median difference is largest"
+    description = (
+        f"RCA of {ctx.focal} for {how}: each scenario minus {ctx.baseline} on the same seed, "
+        "median and 10-90 % band over seeds"
+    )
     return ctx.figure(
-        "rca_trajectories",
-        lambda: plot_rca_trajectories(spec, ctx.focal, sectors, caption=ctx.caption),
+        "rca_differences",
+        lambda: plot_paired_differences(
+            diff, ctx.focal, sectors, baseline=ctx.baseline, caption=ctx.caption
+        ),
         description,
     )
+
+
+def paired_differences(ctx: FigureContext, spec: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """``measure`` of every non-baseline run minus that of the baseline run of its seed.
+
+    Runs are paired as in ``s3sim-compare``: by seed and by every varying override the
+    baseline sets; varying overrides label the scenario (e.g. a budget level).
+    """
+    runs = ctx.runs.copy()
+    groups = [c for c in override_columns(runs.columns) if runs[c].nunique() > 1]
+    for c in groups:
+        runs[c] = runs[c].astype("string").fillna("").astype(str)
+    base_runs = runs[runs["scenario"] == ctx.baseline]
+    paired_on = [c for c in groups if (base_runs[c] != "").any()]
+    spec = spec.merge(runs[["run_dir", *groups]], left_on="run_id", right_on="run_dir")
+    keys = ["seed", *paired_on, "year", "sector"]
+    base = spec[spec["scenario"] == ctx.baseline].drop_duplicates(keys)
+    other = spec[spec["scenario"] != ctx.baseline]
+    merged = other.merge(base[[*keys, measure]], on=keys, suffixes=("", "_base"))
+    merged["diff"] = merged[measure] - merged[f"{measure}_base"]
+    if groups:
+        labels = merged[groups].astype(str).agg(", ".join, axis=1)
+        merged["scenario"] = merged["scenario"].astype(str) + " (" + labels + ")"
+    return merged[["scenario", "seed", "year", "region", "sector", "diff"]]
 
 
 def period_means(ctx: FigureContext) -> dict[str, pd.DataFrame]:

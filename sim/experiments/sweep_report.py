@@ -21,7 +21,7 @@ import pandas as pd
 from sim.experiments import figures
 from sim.experiments.aggregate import sector_groups
 from sim.experiments.collect import PANEL_DIR, load_runs
-from sim.experiments.compare import MAX_RESAMPLES, compare_runs, resamples
+from sim.experiments.compare import MAX_RESAMPLES, ComparisonResult, compare_runs, resamples
 from sim.experiments.figures import FigureContext
 from sim.experiments.markup import (
     Block,
@@ -43,6 +43,7 @@ from sim.experiments.tables import (
     write_comparison,
     write_text_atomic,
 )
+from sim.experiments.verdict import verdict
 
 SYNTHETIC_LINE = (
     "Economy: synthetic, stylised economy: simulated data, not statistics of any real region."
@@ -89,10 +90,13 @@ def report(
         caption=None,
     )
     title = f"s3sim sweep report: {sweep_dir.resolve().name}"
-    blocks: list[Block] = [Heading(title, 1), *_economy(runs, ctx)]
-    blocks += _configuration(ctx)
-    table = _comparison(ctx, runs, n_resamples, blocks, out_dir)
-    blocks += _figures(ctx, table)
+    compared: list[Block] = []
+    result = _comparison(ctx, runs, n_resamples, compared, out_dir)
+    blocks: list[Block] = [Heading(title, 1)]
+    if result is not None:  # the report opens with what the comparison settles
+        blocks += [Heading("Verdict"), Text(verdict(result))]
+    blocks += [*_economy(runs, ctx), *_configuration(ctx), *compared]
+    blocks += _figures(ctx, result.table if result is not None else None)
     blocks += _validation(ctx)
     write_text_atomic(out_dir / "report.md", to_markdown(blocks, out_dir))
     html_path = out_dir / "report.html"
@@ -193,7 +197,7 @@ def _configuration(ctx: FigureContext) -> list[Block]:
 
 def _comparison(
     ctx: FigureContext, runs: pd.DataFrame, n_resamples: int, blocks: list[Block], out_dir: Path
-) -> pd.DataFrame | None:
+) -> ComparisonResult | None:
     blocks.append(Heading(f"Comparison with {ctx.baseline}"))
     if ctx.baseline not in ctx.scenarios:
         blocks.append(Text(f"No runs of the baseline {ctx.baseline}: no comparison."))
@@ -207,7 +211,7 @@ def _comparison(
     blocks += [Text(f"Note: {note}.") for note in result.notes]
     if len(result.unpaired):
         blocks += [Heading("Unpaired runs", 3), Table(format_unpaired(result.unpaired))]
-    return result.table
+    return result
 
 
 def _figures(ctx: FigureContext, table: pd.DataFrame | None) -> list[Block]:
@@ -218,7 +222,8 @@ def _figures(ctx: FigureContext, table: pd.DataFrame | None) -> list[Block]:
         return [*blocks, Text(f"Figures skipped: sim.plots cannot be imported ({exc}).")]
     if table is not None and len(table):
         blocks += [Heading("Scenario effects", 3), *figures.forest(ctx, table)]
-    blocks += [Heading("Relative specialisation over time", 3), *figures.rca_trajectories(ctx)]
+    blocks += [Heading("Relative specialisation against the baseline", 3)]
+    blocks += figures.rca_differences(ctx)
     means = figures.period_means(ctx)
     blocks += [Heading("Specialisation by period", 3)]
     blocks += figures.specialisation_by_period(ctx, means)

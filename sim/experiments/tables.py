@@ -12,6 +12,7 @@ import pandas as pd
 from sim.experiments.compare import COST_PER_JOB, ComparisonResult
 from sim.experiments.markup import fmt_number, fmt_p, markdown_table
 from sim.experiments.sweep import OVERRIDE_PREFIX
+from sim.experiments.verdict import verdict
 
 MORE_SEEDS_MARK = "*"
 
@@ -20,17 +21,22 @@ def explanation(result: ComparisonResult) -> str:
     """Sentences explaining how to read the comparison table."""
     level = f"{result.confidence:.0%}"
     return (
-        f"Each row compares a scenario with the baseline `{result.baseline}` run on the same "
-        "seeds (common random numbers): `mean diff` is the mean over seeds of the paired "
-        "difference scenario minus baseline, so randomness shared by both runs of a seed "
-        f"cancels out. `CI` is a {level} bootstrap confidence interval of that mean (BCa, or "
-        "percentile when BCa is degenerate) and `p` the two-sided Wilcoxon signed-rank test "
-        "of the differences. When the interval's half-width is larger than the absolute mean "
-        f"difference (marked {MORE_SEEDS_MARK}), the interval includes 0 and the sign of the "
-        "effect is not settled: more seeds are needed. Ranks count from 1 = best, so a "
-        f"negative rank difference is an improvement. `{COST_PER_JOB}` is the mean extra "
-        "budget (million EUR) divided by the mean extra jobs, given only when the job gain's "
-        "interval lies above 0."
+        f"Each row compares a scenario with the baseline `{result.baseline}` run on the "
+        "same seeds: `mean diff` is the mean over seeds of the paired difference scenario "
+        "minus baseline, so randomness shared by both runs of a seed cancels out "
+        "(`pairing gain`: how many times pairing divided the variance of a difference; "
+        f"about 1 means the runs share nothing). `CI` is a {level} bootstrap confidence "
+        "interval of that mean (BCa, or percentile when BCa is degenerate) and `p` the "
+        "two-sided Wilcoxon signed-rank test of the differences. When the interval's "
+        "half-width is larger than the absolute mean difference (marked "
+        f"{MORE_SEEDS_MARK}), the interval includes 0 and the sign of the effect is not "
+        "settled: more seeds are needed. Ranks count from 1 = best, so a negative rank "
+        f"difference is an improvement. `{COST_PER_JOB}` is the mean extra budget "
+        "(million EUR) divided by the mean extra jobs, given only when the job gain's "
+        "interval lies above 0. `MDE` is the minimal detectable effect at these seeds: "
+        "the true mean difference a two-sided 5 % paired t test finds with 80 % power; "
+        "`seeds needed` (with `--target-half-width`) the seeds whose interval would have "
+        "the wanted half-width."
     )
 
 
@@ -62,10 +68,14 @@ def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
             "CI": ci,
             "half-width": fmt_number(half) + mark,
             "p": fmt_p(row["p_wilcoxon"]),
+            "MDE": fmt_number(row.get("mde", math.nan)),
+            "pairing gain": fmt_number(row.get("pairing_gain", math.nan)),
             "baseline mean": fmt_number(row["baseline_mean"]),
             "scenario mean": fmt_number(row["scenario_mean"]),
             "note": row["note"] or "",
         }
+        if math.isfinite(float(row.get("seeds_needed", math.nan))):
+            cells["seeds needed"] = fmt_number(row["seeds_needed"])
         rows.append(cells)
     return pd.DataFrame(rows)
 
@@ -82,6 +92,9 @@ def comparison_markdown(result: ComparisonResult) -> str:
     """The text of comparison.md: explanation, table, notes and unpaired runs."""
     parts = [
         f"# Scenario comparison with baseline `{result.baseline}`",
+        "## Verdict",
+        verdict(result),
+        "## Table",
         explanation(result),
         markdown_table(format_comparison(result.table)),
     ]

@@ -12,6 +12,7 @@ import numpy as np
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Competition
+from sim.model.streams import Draw, KeyedDraws
 from sim.model.world import WorldMarkets
 
 #: Cap on the Laplace scale of a tiny firm's shock (the mean correction needs < 1).
@@ -51,7 +52,7 @@ def compete(
     markets: WorldMarkets,
     economy: Economy,
     p: Competition,
-    rng: np.random.Generator,
+    draws: KeyedDraws,
     rca: np.ndarray,
     density: np.ndarray,
     tightness: np.ndarray,
@@ -79,7 +80,7 @@ def compete(
         markets: World markets after this year's demand move (row share updated).
         economy: Sector and region arrays.
         p: Competition parameters.
-        rng: This year's firm stream.
+        draws: This year's keyed draws (each firm's shock is a function of its key).
         rca: (R, S) the regions' relative specialisation at the end of last year.
         density: (R, S) the regions' relatedness density at the end of last year.
         tightness: (R,) each region's employment share over its share at the start.
@@ -111,7 +112,7 @@ def compete(
     scale = np.minimum(scale, MAX_SHOCK_SCALE)
     # E[exp(b L)] = 1 / (1 - b^2) for L ~ Laplace(0, 1): subtract its log so that
     # shocks leave a firm's expected share unchanged
-    shock = rng.laplace(0.0, 1.0, firms.n) * scale + np.log1p(-(scale**2))
+    shock = draws.laplace(Draw.SHOCK, firms.key) * scale + np.log1p(-(scale**2))
     firms.share *= np.exp(shock)
     # the rest of the world produces at the firms' mean productivity: selection
     # moves shares between firms, not toward or away from the rest of the world

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import poisson
 
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Demography, Dynamics
+from sim.model.streams import Draw, KeyedDraws, cell_keys, entrant_keys, initial_keys
 from sim.model.world import WorldMarkets
 
 #: Tail exponent of the initial firm-size draw (Axtell 2001: 1.06 for US firms).
@@ -26,7 +28,8 @@ def populate(
 
     Firms per cell are proportional to the cell's jobs (at least one in every
     cell with jobs); sizes are Pareto with tail ``INITIAL_TAIL`` rescaled so
-    that each cell adds up to its jobs.
+    that each cell adds up to its jobs. The draw precedes any policy, so it comes
+    from the setup stream; each firm gets its key from its index here.
     """
     emp = economy.employment
     R, S = emp.shape
@@ -44,6 +47,7 @@ def populate(
     knowledge = (economy.rd_intensity[sector] / max(depreciation, 0.05)) * value_added
     firms = Firms(capacity=int(1.5 * n) + 16)
     firms.add(
+        key=initial_keys(n),
         region=region,
         sector=sector,
         employment=size,
@@ -57,7 +61,7 @@ def populate(
     return firms
 
 
-def exits(firms: Firms, p: Demography, rng: np.random.Generator) -> np.ndarray:
+def exits(firms: Firms, p: Demography, draws: KeyedDraws) -> np.ndarray:
     """Boolean mask of firms that exit this year.
 
     A firm exits when it is smaller than ``exit_size`` jobs, has made losses
@@ -68,7 +72,7 @@ def exits(firms: Firms, p: Demography, rng: np.random.Generator) -> np.ndarray:
     return (
         (firms.employment < p.exit_size)
         | (firms.loss_years >= p.loss_years)
-        | (rng.random(firms.n) < hazard)
+        | (draws.uniform(Draw.EXIT, firms.key) < hazard)
     )
 
 
@@ -100,13 +104,15 @@ def add_entrants(
     sector: np.ndarray,
     size: np.ndarray,
     intensity: np.ndarray,
-    rng: np.random.Generator,
+    keys: np.ndarray,
+    draws: KeyedDraws,
 ) -> slice:
-    """Append new firms of the given region, sector, size and knowledge per value added."""
-    k = len(region)
-    productivity = PRODUCTIVITY_SPREAD * rng.standard_normal(k) - 0.05
+    """Append new firms of the given region, sector, size, knowledge per value added and key."""
+    noise = draws.normal(Draw.ENTRANT_PRODUCTIVITY, keys)
+    productivity = PRODUCTIVITY_SPREAD * noise - 0.05
     value_added = markets.technology[sector] * np.exp(productivity) * size
     return firms.add(
+        key=keys,
         region=region,
         sector=sector,
         employment=size,
@@ -124,14 +130,25 @@ def enter(
     economy: Economy,
     weights: np.ndarray,
     p: Demography,
-    rng: np.random.Generator,
+    draws: KeyedDraws,
 ) -> slice:
-    """Entry: Poisson entrants per region at ``entry_rate`` of its firms, spread by ``weights``."""
+    """Entry: Poisson entrants per region and sector at ``entry_rate`` of the region's firms.
+
+    The expected number in region r and sector s is ``entry_rate * n_r * w_rs``; the
+    count is the inverse Poisson CDF of one keyed uniform per cell, so it moves
+    monotonically (and mostly not at all) when the rate moves a little. Entrants are
+    keyed by (year, region, sector, ordinal), so those a policy does not add or
+    remove keep their numbers. Sizes are ``exit_size`` plus an exponential.
+    """
     R, S = weights.shape
     per_region = np.bincount(firms.region, minlength=R)
-    n_new = rng.poisson(p.entry_rate * per_region)
-    region = np.repeat(np.arange(R), n_new)
-    cum = np.cumsum(weights, axis=1)[region]
-    sector = np.minimum((cum < rng.random(len(region))[:, None]).sum(axis=1), S - 1)
-    size = p.exit_size + rng.exponential(max(p.entrant_size - p.exit_size, 1e-9), len(region))
-    return add_entrants(firms, markets, region, sector, size, np.zeros(len(region)), rng)
+    rate = (p.entry_rate * per_region)[:, None] * weights
+    chance = draws.uniform(Draw.ENTRY_COUNT, cell_keys(R * S))
+    counts = poisson.ppf(chance, rate.ravel()).astype(np.int64)
+    cells = np.repeat(np.arange(R * S), counts)
+    ordinal = np.arange(len(cells)) - np.repeat(np.cumsum(counts) - counts, counts)
+    region, sector = np.divmod(cells, S)
+    keys = entrant_keys(draws.year, region, sector, ordinal)
+    extra = max(p.entrant_size - p.exit_size, 1e-9)
+    size = p.exit_size + extra * draws.exponential(Draw.ENTRANT_SIZE, keys)
+    return add_entrants(firms, markets, region, sector, size, np.zeros(len(cells)), keys, draws)

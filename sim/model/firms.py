@@ -2,8 +2,10 @@
 
 Each firm is one position in a set of columns; the living firms occupy the
 first ``n`` positions. Entry appends (the capacity doubles when full), exit
-compacts the columns with one boolean mask. A firm keeps its ``firm_id`` for
-life and ids are never reused. No Python object per firm, no loop over firms.
+compacts the columns with one boolean mask. A firm keeps its ``firm_id`` (the
+order of arrival, for the outputs) and its ``key`` (what its random numbers are a
+function of, see sim.model.streams) for life; neither is ever reused. No Python
+object per firm, no loop over firms.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 #: (0 = the sector's reference technology); money is in million EUR.
 COLUMNS: dict[str, type] = {
     "firm_id": np.int64,
+    "key": np.uint64,  # persistent random-number key: same firm, same draws in every scenario
     "region": np.int32,
     "sector": np.int32,
     "employment": np.float64,
@@ -57,6 +60,7 @@ class Firms:
 
     # attribute views of the first n rows, one per column
     firm_id: np.ndarray
+    key: np.ndarray
     region: np.ndarray
     sector: np.ndarray
     employment: np.ndarray
@@ -91,14 +95,17 @@ class Firms:
         """Append firms; columns not given start at their neutral value.
 
         Args:
-            **columns: Arrays of equal length, one per column to set. ``firm_id``
-                must not be given: new ids are assigned in order.
+            **columns: Arrays of equal length, one per column to set. ``key`` is
+                required (see sim.model.streams); ``firm_id`` must not be given:
+                new ids are assigned in order.
 
         Returns:
             The slice of the new firms' positions.
         """
         if "firm_id" in columns:
             raise ValueError("firm ids are assigned by Firms.add, not given")
+        if "key" not in columns:
+            raise ValueError("Firms.add needs the new firms' random-number keys (key=...)")
         k = len(next(iter(columns.values()))) if columns else 0
         if self.n + k > self.capacity:
             new_cap = max(self.capacity * 2, self.n + k)

@@ -7,6 +7,7 @@ import numpy as np
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Knowledge
+from sim.model.streams import Draw, KeyedDraws
 
 
 def knowledge_intensity(firms: Firms, idx: np.ndarray | None = None) -> np.ndarray:
@@ -25,7 +26,7 @@ def learn(
     firms: Firms,
     economy: Economy,
     p: Knowledge,
-    rng: np.random.Generator,
+    draws: KeyedDraws,
     own_rd: np.ndarray,
     extra_pool: np.ndarray | None = None,
 ) -> None:
@@ -44,7 +45,7 @@ def learn(
         firms: The firm population (knowledge and productivity updated in place).
         economy: Sector relatedness and region arrays.
         p: Knowledge parameters.
-        rng: This year's firm stream.
+        draws: This year's keyed draws (productivity noise by firm key).
         own_rd: (n,) R&D money spent this year by each firm out of its revenue
             (project R&D, own and subsidised, is added by the pipeline step).
         extra_pool: (n,) additional knowledge per unit of value added a firm draws
@@ -71,7 +72,7 @@ def learn(
     mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
         np.bincount(s, firms.value_added, S), 1e-12
     )
-    noise = p.productivity_noise * rng.standard_normal(firms.n)
+    noise = p.productivity_noise * draws.normal(Draw.PRODUCTIVITY, firms.key)
     firms.productivity[:] = (
         (1.0 - p.productivity_reversion) * firms.productivity
         + p.productivity_effect * (absorbed_log - mean_log[s])

@@ -16,7 +16,7 @@ from sim.model.observe import Recorder, current_density
 from sim.model.params import Dynamics
 from sim.model.pipeline import Outcome, Support, innovate
 from sim.model.prospects import Prospects
-from sim.model.streams import Stream, Streams
+from sim.model.streams import Stream, Streams, spin_off_keys
 from sim.model.world import WorldMarkets
 
 
@@ -136,7 +136,7 @@ class ClusterModel(mesa.Model):
             self.markets,
             self.economy,
             self.dynamics.competition,
-            self.streams.get(Stream.FIRMS, self.year),
+            self.streams.keyed(self.year),
             self.rca,
             self.density,
             self.tightness(),
@@ -155,9 +155,7 @@ class ClusterModel(mesa.Model):
             self.firms,
             self.economy,
             self.dynamics.knowledge,
-            # the firm stream's second child of the year (keys 10_000 + year never meet
-            # the first child's keys, which are years)
-            self.streams.get(Stream.FIRMS, 10_000 + self.year),
+            self.streams.keyed(self.year),
             self.own_rd,
             pool,
         )
@@ -172,7 +170,7 @@ class ClusterModel(mesa.Model):
             self.density,
             self.growth_signal(),
             self.dynamics.innovation,
-            self.streams.get(Stream.INNOVATION, self.year),
+            self.streams.keyed(self.year),
             self.year,
             support,
         )
@@ -201,20 +199,28 @@ class ClusterModel(mesa.Model):
 
     def enter_and_exit(self) -> None:
         """6. Exit of small, loss-making and infant firms; entry by growth and relatedness."""
-        rng = self.streams.get(Stream.DEMOGRAPHY, self.year)
+        draws = self.streams.keyed(self.year)
         d = self.dynamics.demography
-        leaving = exits(self.firms, d, rng)
+        leaving = exits(self.firms, d, draws)
         self.exited = int(leaving.sum())
         self.firms.keep(~leaving)
         self.firms.age += 1
         e = self.economy
         employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
         weights = entry_weights(e, employment, self.density, self.markets.growth, d)
-        new = enter(self.firms, self.markets, e, weights, d, rng)
+        new = enter(self.firms, self.markets, e, weights, d, draws)
         spin = self.outcome.new_activity
         size = np.full(len(spin["region"]), self.dynamics.innovation.new_activity_size)
+        keys = spin_off_keys(spin["parent"], self.year)
         spun = add_entrants(
-            self.firms, self.markets, spin["region"], spin["sector"], size, spin["intensity"], rng
+            self.firms,
+            self.markets,
+            spin["region"],
+            spin["sector"],
+            size,
+            spin["intensity"],
+            keys,
+            draws,
         )
         self.entered = (new.stop - new.start) + (spun.stop - spun.start)
 

@@ -20,6 +20,7 @@ from sim.model.economy import Economy
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import Innovation
+from sim.model.streams import Draw, KeyedDraws
 
 # event codes of projects.parquet
 START, ADVANCE, STALL, ABANDON, SUCCESS, PAY = range(6)
@@ -50,8 +51,8 @@ class Outcome:
         paid_funder: (n,) instrument index of the funder of that grant (-1 for none).
         rd_own: (n,) the firm's own money spent in the R&D stage.
         rd_grant: (n,) grant money spent in the R&D stage.
-        new_activity: Region, sector and knowledge intensity of establishments
-            created by successful diversification projects.
+        new_activity: Region, sector, knowledge intensity and parent key of the
+            establishments created by successful diversification projects.
         unaided: (n,) funded firms that paid their stage this year and could have paid
             all of it from their own cash: the grant's deadweight (same state, same draws).
     """
@@ -115,7 +116,7 @@ def innovate(
     density: np.ndarray,
     demand_growth: np.ndarray,
     p: Innovation,
-    rng: np.random.Generator,
+    draws: KeyedDraws,
     year: int,
     support: Support | None = None,
 ) -> Outcome:
@@ -128,7 +129,7 @@ def innovate(
         density: (R, S) relatedness density of each region in each sector.
         demand_growth: (S,) or (R, S) the demand growth firms expect (log per year).
         p: Pipeline parameters.
-        rng: This year's innovation stream.
+        draws: This year's keyed draws (starts, targets and stage outcomes by firm key).
         year: The simulated year (recorded on events).
         support: Policy effects on cost and success, or None without policy.
 
@@ -142,14 +143,16 @@ def innovate(
     # starts: firms with no project and positive cash
     idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
     p_start = np.minimum(2.0 * p.start_rate * intensity / (intensity + p.knowledge_half), 1.0)
-    starting = np.flatnonzero(idle & (rng.random(n) < p_start))
+    candidates = np.flatnonzero(idle)
+    chance = draws.uniform(Draw.START, firms.key[candidates])
+    starting = candidates[chance < p_start[candidates]]
     target = firms.sector[starting].copy()
-    diversify = rng.random(len(starting)) < p.diversification
+    diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
     if len(movers):
         weights = target_weights(economy, density, demand_growth, p)
         rows = weights[firms.region[movers], firms.sector[movers]]
-        target[diversify] = _choose(rows, rng.random(len(movers)))
+        target[diversify] = _choose(rows, draws.uniform(Draw.TARGET, firms.key[movers]))
     firms.project_target[starting] = target
     firms.project_stage[starting] = 0
     firms.project_years[starting] = 0
@@ -204,7 +207,8 @@ def innovate(
     )
     if support is not None:
         logit += support.success_bonus[ending]
-    succeeds = rng.random(len(ending)) < 1.0 / (1.0 + np.exp(-logit))
+    chance = draws.uniform(Draw.STAGE, firms.key[ending])
+    succeeds = chance < 1.0 / (1.0 + np.exp(-logit))
     failed = ending[~succeeds]
     log.add(firms, failed, ABANDON, year, cause=2)
     firms.project_stage[failed] = NO_PROJECT
@@ -225,6 +229,7 @@ def innovate(
         "sector": firms.project_target[spin].copy(),
         # the new establishment starts with its parent's knowledge intensity
         "intensity": intensity[spin],
+        "parent": firms.key[spin].copy(),
     }
     firms.project_stage[finished] = NO_PROJECT
     paid_funder = np.where(paid_grant > 0, firms.grant_funder, -1).astype(np.int16)

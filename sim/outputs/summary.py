@@ -128,6 +128,10 @@ def indicators(
     spear = np.asarray(spearhead_sectors if spearhead_sectors is not None else [], dtype=int)
     return {
         "employment_total": float(last[f]),
+        # displacement: is the focal region's gain another's loss?
+        "employment_other_regions": float(last.sum() - last[f]),
+        "employment_rest_of_world": float(recorder.employment[-1, R:].sum()),
+        "employment_all_regions": float(last.sum()),
         "employment_growth": float(growth[f]),
         "employment_emerging": float(emp[-1, f, e.emerging].sum()),
         "employment_spearhead": float(emp[-1, f, spear].sum()),

@@ -11,13 +11,10 @@ message naming the function, the missing columns and the columns present.
 """
 
 from sim.plots._common import OKABE_ITO, SYNTHETIC_CAPTION, save_figure
+from sim.plots.differences import plot_paired_differences
 from sim.plots.outcomes import plot_comparison_forest, plot_employment_by_group
 from sim.plots.policy import plot_budget_by_instrument, plot_roadmap_progress
-from sim.plots.specialisation import (
-    plot_rca_trajectories,
-    plot_rsca_heatmap,
-    plot_specialisation_by_period,
-)
+from sim.plots.specialisation import plot_rsca_heatmap, plot_specialisation_by_period
 
 __all__ = [
     "OKABE_ITO",
@@ -25,7 +22,7 @@ __all__ = [
     "plot_budget_by_instrument",
     "plot_comparison_forest",
     "plot_employment_by_group",
-    "plot_rca_trajectories",
+    "plot_paired_differences",
     "plot_roadmap_progress",
     "plot_rsca_heatmap",
     "plot_specialisation_by_period",

@@ -1,16 +1,12 @@
-"""Plots of relative specialisation: per-period bars, trajectories over years, heatmaps."""
+"""Plots of relative specialisation: per-period bars and heatmaps."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from sim.plots._common import (
     add_caption,
@@ -18,7 +14,6 @@ from sim.plots._common import (
     measure_label,
     new_figure,
     partial_periods,
-    qualitative_colours,
     reference_level,
     reference_line,
     require,
@@ -127,108 +122,6 @@ def plot_specialisation_by_period(
     ax.set_title(title if title is not None else f"Relative specialisation of {region} by period")
     fig.legend(loc="outside right upper", title="period", frameon=False)
     add_caption(fig, caption)
-    return fig
-
-
-def plot_rca_trajectories(
-    spec: pd.DataFrame,
-    region: str,
-    sectors: list[str],
-    measure: str = "rca",
-    band: tuple[float, float] = (0.1, 0.9),
-    caption: str | None = None,
-) -> Figure:
-    """Trajectories of relative specialisation over years, one panel per sector.
-
-    In each panel every scenario gets one line, the median over seeds, and a shaded band
-    between the ``band`` quantiles over seeds. Scenarios keep their colour across panels.
-    A horizontal line marks the neutral level (1 for ``rca``, 0 for ``rsca``).
-
-    Args:
-        spec: Tidy frame with columns ``year``, ``region``, ``sector``, ``measure`` and,
-            optionally, ``scenario`` (absent: one scenario) and ``seed`` (absent: no band).
-        region: Region to plot.
-        sectors: Sectors to plot, one panel each, in this order.
-        measure: Column to plot, usually ``"rca"`` or ``"rsca"``.
-        band: Lower and upper quantile over seeds of the shaded band.
-        caption: Small grey text under the axes.
-
-    Returns:
-        The figure.
-
-    Raises:
-        ValueError: On missing columns, an empty frame, an unknown region or sector, an
-            empty list of sectors or an invalid band.
-    """
-    func = "plot_rca_trajectories"
-    require(spec, ["year", "region", "sector", measure], func)
-    low_q, high_q = band
-    if not 0.0 <= low_q <= high_q <= 1.0:
-        raise ValueError(f"{func}: band must satisfy 0 <= low <= high <= 1, got {band}")
-    if not sectors:
-        raise ValueError(f"{func}: the list of sectors is empty")
-    rows = select_region(spec, region, func)
-    known = set(rows["sector"])
-    unknown = [s for s in sectors if s not in known]
-    if unknown:
-        raise ValueError(
-            f"{func}: sectors {unknown} have no rows for region {region!r}; "
-            f"sectors present: {sorted(map(str, known))}"
-        )
-    rows = rows[rows["sector"].isin(sectors)].copy()
-    if "scenario" not in rows.columns:
-        rows["scenario"] = "run"
-    scenarios = in_order(rows["scenario"])
-    with_band = "seed" in rows.columns
-    grouped = rows.groupby(["scenario", "sector", "year"])[measure]
-    median = grouped.median()
-    if with_band:
-        lower = grouped.quantile(low_q)
-        upper = grouped.quantile(high_q)
-
-    n = len(sectors)
-    ncols = min(3, n)
-    nrows = math.ceil(n / ncols)
-    fig = new_figure(1.0 + 3.6 * ncols, 0.8 + 2.7 * nrows)
-    axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
-    colours = dict(zip(scenarios, qualitative_colours(len(scenarios)), strict=True))
-    level = reference_level(measure)
-    for ax, sector in zip(axes, sectors, strict=False):
-        for scenario in scenarios:
-            key = (scenario, sector)
-            try:
-                series = median.loc[key]
-            except KeyError:
-                continue
-            years = series.index.to_numpy()
-            ax.plot(years, series.to_numpy(dtype=float), color=colours[scenario], label=scenario)
-            if with_band:
-                ax.fill_between(
-                    years,
-                    lower.loc[key].to_numpy(dtype=float),
-                    upper.loc[key].to_numpy(dtype=float),
-                    color=colours[scenario],
-                    alpha=0.2,
-                    linewidth=0,
-                    label="_nolegend_",
-                )
-        reference_line(ax, level)
-        ax.set_title(str(sector), fontsize=10)
-        ax.grid(color="0.92")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    fig.supylabel(measure_label(measure))
-    fig.suptitle(f"Relative specialisation of {region} over time ({measure})")
-    handles = [Line2D([], [], color=colours[s], label=str(s)) for s in scenarios]
-    legend_title = "scenario"
-    if with_band:
-        handles.append(Patch(color="0.6", alpha=0.4, label="band over seeds"))
-        legend_title = (
-            f"scenario\nline: median over seeds\nband: {low_q:.0%}-{high_q:.0%} quantiles"
-        )
-    fig.legend(handles=handles, loc="outside right upper", title=legend_title, frameon=False)
-    add_caption(fig, caption, supxlabel="year")
     return fig
 
 

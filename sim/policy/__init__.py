@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from sim.model.economy import Economy
 from sim.policy.layer import PolicyLayer
 from sim.policy.spec import ScenarioSpec, parse_scenario
@@ -26,7 +28,13 @@ def build_policy(
             economy.region_index(region, f"{where}.{region}")
             for sector in sectors:
                 economy.sector_index(sector, f"{where}.{region}")
-    return PolicyLayer(spec, settings.years.start, settings.years.end, settings.budget_scale)
+    acting = np.ones(economy.n_regions, dtype=bool)
+    if settings.policy_scope == "focal":  # the others run policy_others (no_policy)
+        acting[:] = False
+        acting[economy.focal] = True
+    return PolicyLayer(
+        spec, settings.years.start, settings.years.end, settings.budget_scale, acting
+    )
 
 
 __all__ = ["PolicyLayer", "ScenarioSpec", "build_policy", "parse_scenario"]

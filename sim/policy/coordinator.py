@@ -39,12 +39,14 @@ class Coordinator(mesa.Agent):
         model: The model.
         params: Pilot parameters.
         members: Mask of the regions in the initiative.
+        min_regions: Regions a consortium needs (1 when the focal region acts alone).
     """
 
-    def __init__(self, model, params: Pilots, members: np.ndarray):
+    def __init__(self, model, params: Pilots, members: np.ndarray, min_regions: int = 2):
         super().__init__(model)
         self.params = params
         self.members = members
+        self.min_regions = min_regions
         self.pilots: dict[int, Pilot] = {}
         self.eu_top_up = 0.0
         self.eu_paid = 0.0
@@ -57,7 +59,7 @@ class Coordinator(mesa.Agent):
                 for r, sectors in spearheads.items()
                 if self.members[r] and any(eu_priority[s, area] for s in sectors)
             ]
-            if len(regions) >= 2:
+            if len(regions) >= self.min_regions:
                 pilot = self.pilots.setdefault(area, Pilot(area, regions))
                 pilot.regions = sorted(set(pilot.regions) | set(regions))
 

@@ -11,6 +11,7 @@ import numpy as np
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import N_STAGES
 from sim.model.pipeline import stage_cost
+from sim.model.streams import Draw
 from sim.policy.instruments import Instrument
 from sim.policy.selection import ADDS_NOTHING, Pot, additionality, award, perceive
 
@@ -164,12 +165,16 @@ class Government(mesa.Agent):
         """Rank and fund applications under the phase's selection rule."""
         sel = self.layer.phase.selection
         targeted = sel.rule in ("targeted", "vanguard")
+        # evaluation noise keyed by (firm key, year, instrument): the same project gets
+        # the same assessment in every scenario that evaluates it
+        keys = self.model.firms.key[apps.index]
+        errors = self.layer.draws.normal(Draw.EVALUATION + inst.index, keys)
         perceived = perceive(
             apps.quality,
             sel.evaluation_noise,
             apps.spearhead & targeted,
             sel.account_manager_effect,
-            self.layer.rng,
+            errors,
         )
         adds = sel.rank == "additionality"
         if adds:

@@ -33,11 +33,21 @@ class PolicyLayer:
         start: First reported year (the first year money is paid).
         end: Last reported year.
         budget_scale: Multiplier of every phase's budget rate.
+        acting: (R,) regions that apply the scenario (``policy_scope``); the others
+            get no budget and pick no spearheads, as under ``no_policy``. All when None.
     """
 
-    def __init__(self, spec: ScenarioSpec, start: int, end: int, budget_scale: float = 1.0):
+    def __init__(
+        self,
+        spec: ScenarioSpec,
+        start: int,
+        end: int,
+        budget_scale: float = 1.0,
+        acting: np.ndarray | None = None,
+    ):
         self.spec = spec
         self.budget_scale = budget_scale
+        self.acting = acting
         self.start, self.end = start, end
         names: list[str] = []
         for phase in spec.phases:
@@ -47,7 +57,6 @@ class PolicyLayer:
         self.phase: PolicyPhase | None = None
         self.clusters: list[Cluster] = []
         self.spearheads: dict[int, list[int]] = {}
-        self.rng = np.random.default_rng(0)
         self.received = {"firms": 0.0, "clusters": 0.0, "pilots": 0.0}
         self.written_off = 0.0
         self._cluster_rows: list[dict] = []
@@ -64,8 +73,14 @@ class PolicyLayer:
         """Create the governments and the coordinator as agents of the model."""
         self.model = model
         e = model.economy
+        if self.acting is None:
+            self.acting = np.ones(e.n_regions, dtype=bool)
         self.governments = [Government(model, self, r) for r in range(e.n_regions)]
-        self.coordinator = Coordinator(model, model.dynamics.pilots, e.vanguard)
+        # a region acting alone has no partners: its pilots need no second member
+        alone = not self.acting.all()
+        self.coordinator = Coordinator(
+            model, model.dynamics.pilots, e.vanguard & self.acting, 1 if alone else 2
+        )
         eu = any(p.budget.eu_top_up > 0 for p in self.spec.phases)
         regions = e.regions + ([EU] if eu else [])
         self.ledger = Ledger(np.arange(self.start, self.end + 1), regions, self.instrument_names)
@@ -125,7 +140,6 @@ class PolicyLayer:
     def allocate(self, model, outcome: Outcome | None) -> None:
         """Settle this year's payments, then commit next year's budget."""
         year = model.year
-        self.rng = model.streams.get(Stream.POLICY, year)
         if year >= self.start and outcome is not None:
             self.settle(year, outcome)
             self.record_clusters(year)
@@ -217,6 +231,9 @@ class PolicyLayer:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         m, e = self.model, self.model.economy
         self.planning_year = year
+        # the planned year's stream, also when the first year is planned at setup
+        self.rng = m.streams.get(Stream.POLICY, year)
+        self.draws = m.streams.keyed(year)
         if not self.clusters:
             self._form_clusters()
         phase = self.spec.phase_at(year)
@@ -239,7 +256,7 @@ class PolicyLayer:
         basis = np.array([g.budget_basis for g in self.governments])
         new = np.zeros((len(self.ledger.regions), len(shares)))
         rate = phase.budget.rate * self.budget_scale
-        new[: e.n_regions] = rate * basis[:, None] * shares[None, :]
+        new[: e.n_regions] = rate * (basis * self.acting)[:, None] * shares[None, :]
         available = self.ledger.open_year(year, new)
         room_later = phase.budget.commitment_cap * new
         t = self.ledger.t(year)
@@ -307,6 +324,8 @@ class PolicyLayer:
         # what governments know of the future: their forecasts, never the true trends
         forecast = m.prospects.forecast(year, m.markets.demand)
         for r, region in enumerate(e.regions):
+            if not self.acting[r]:
+                continue
             candidates = [c.value_chain for c in self.clusters if c.region == r]
             listed = [
                 e.sector_index(s, f"{self.spec.source}: scenario.selection.top_down.{region}")

@@ -78,11 +78,15 @@ def perceive(
     noise: float,
     followed: np.ndarray,
     account_manager_effect: float,
-    rng: np.random.Generator,
+    errors: np.ndarray,
 ) -> np.ndarray:
-    """Quality as the government sees it: ``q + noise * (1 - effect * followed) * N(0, 1)``."""
+    """Quality as the government sees it: ``q + noise * (1 - effect * followed) * z``.
+
+    ``errors`` are the standard normal deviates ``z`` of the applications (keyed by
+    firm, year and instrument, sim.model.streams).
+    """
     scale = noise * (1.0 - account_manager_effect * followed)
-    return quality + scale * rng.standard_normal(len(quality))
+    return quality + scale * errors
 
 
 #: Scores at or below this add nothing: only the tie-breaking quality term is left.
