@@ -80,6 +80,7 @@ class DataSpec:
     layout: str = "auto"
     unknown_codes: str = "error"
     missing: str = "error"
+    filters: dict[str, list[str]] | None = None
 
 
 GROUPS = ("economy", "dynamics", "scenario", "data")
@@ -133,6 +134,7 @@ def economy_from_data(spec: EconomySpec, data: DataSpec) -> Economy:
         layout=data.layout,
         unknown_codes=data.unknown_codes,
         missing=data.missing,
+        filters=data.filters or None,
     )
     if list(init.sectors) != list(spec.sectors):
         extra = sorted(set(init.sectors) ^ set(spec.sectors))

@@ -16,7 +16,7 @@ import pandas as pd
 from sim.data import nace
 from sim.data.data_errors import DataError, show
 from sim.data.mapping import SectorMapping, load_mapping
-from sim.data.readers import read_observations
+from sim.data.readers import Observations, read_observations
 from sim.data.sector_rules import TOLERANCE, Cell, Evaluator, RegionCells
 
 MISSING_RULES = ("error", "impute_from_aggregate")
@@ -151,27 +151,13 @@ def load_initial_employment(
     reference = str(reference).strip()
     wanted = _region_list(regions, reference, source)
     smap = load_mapping(mapping)
-    obs = read_observations(path, layout=layout, filters=filters)
-    frame = obs.frame
-    if frame.empty:
-        kept = " that pass the filters" if filters else ""
-        raise DataError(f"empty selection: the file holds no observations{kept}", source)
-    years = sorted(set(frame["year"].tolist()))
-    if year not in years:
-        raise DataError(f"year {year} is not in the file; years present: {_listing(years)}", source)
-    present = list(dict.fromkeys(frame["region"].tolist()))
     areas = wanted if reference == "all" else [*wanted, reference]
-    for region in areas:
-        if region not in present:
-            raise DataError(
-                f"region {show(region)} is not in the file; regions present: {_listing(present)}",
-                source,
-            )
-    rows = frame[(frame["year"] == year) & frame["region"].isin(areas)]
-    counts = rows["region"].value_counts()
-    for region in areas:
-        if region not in counts.index:
-            raise DataError(f"empty selection: no rows for region {region} in {year}", source)
+    obs = read_observations(path, layout=layout, filters=filters, years=[year], regions=areas)
+    frame = obs.frame
+    present = set(frame["region"].tolist())
+    if any(region not in present for region in areas):
+        _absent(read_observations(path, layout=layout, filters=filters), year, areas, filters)
+    rows = frame
 
     cells = {region: RegionCells(region) for region in areas}
     names = set(smap.sectors) if obs.layout == "long" else set()
@@ -237,6 +223,29 @@ def load_initial_employment(
         skipped=list(skipped.values()),
         layout=obs.layout,
     )
+
+
+def _absent(
+    obs: Observations, year: int, areas: list[str], filters: Mapping[str, object] | None
+) -> None:
+    """Raise the error that says why a region has no rows in ``year`` (whole file read)."""
+    frame, source = obs.frame, obs.source
+    if frame.empty:
+        kept = " that pass the filters" if filters else ""
+        raise DataError(f"empty selection: the file holds no observations{kept}", source)
+    years = sorted(set(frame["year"].tolist()))
+    if year not in years:
+        raise DataError(f"year {year} is not in the file; years present: {_listing(years)}", source)
+    present = list(dict.fromkeys(frame["region"].tolist()))
+    for region in areas:
+        if region not in present:
+            raise DataError(
+                f"region {show(region)} is not in the file; regions present: {_listing(present)}",
+                source,
+            )
+    in_year = set(frame.loc[frame["year"] == year, "region"].tolist())
+    region = next((r for r in areas if r not in in_year), areas[0])
+    raise DataError(f"empty selection: no rows for region {region} in {year}", source)
 
 
 def _sector_vector(region: RegionCells, smap: SectorMapping, ev: Evaluator) -> np.ndarray:
