@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim.data import nace
 from sim.data.data_errors import DataError, show
-from sim.data.layouts import UNITS, YEAR, number_cell
+from sim.data.layouts import UNITS, YEAR, last_digit, number_cell
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _TIME_SUFFIXES = ("\\time_period", "\\time")
@@ -183,6 +183,7 @@ def read_eurostat_tsv_frame(
     rows: dict[str, list] = {"line": [], "region": [], "code": [], "nace": [], "unit": []}
     factors: list[float] = []
     values = array("d")
+    digits = array("d")
     flags: list[str] = []
     seen: dict[tuple[str, str], tuple[int, list[str]]] = {}
     canonical: dict[str, str] = {}
@@ -239,10 +240,12 @@ def read_eurostat_tsv_frame(
                 number = math.nan
             if 0.0 <= number < math.inf:
                 values.append(number)
+                digits.append(last_digit(cell))
                 flags.append("")
                 continue
             value, flag = _cell(cell, year, source, line)
             values.append(math.nan if value is None else value)
+            digits.append(math.nan if value is None else last_digit(cell.split()[0]))
             flags.append(flag)
         for name, item in zip(rows, (line, region, code, canonical[code], unit), strict=True):
             rows[name].append(item)
@@ -262,6 +265,7 @@ def read_eurostat_tsv_frame(
             "employment": np.round(value * factor, 6),
             "flag": _repeated(flags, 1),
             "unit": _repeated(rows["unit"], each),
+            "resolution": (np.frombuffer(digits, dtype=float) if digits else np.zeros(0)) * factor,
         }
     )
     return frame

@@ -93,6 +93,14 @@ NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 YEAR = re.compile(r"^\d{4}$")
 
 
+def last_digit(text: str) -> float:
+    """The unit of the last digit of a number as written (``"12.3"``: 0.1, ``"1.2e3"``: 100)."""
+    mantissa, _, exponent = text.strip().lower().partition("e")
+    dot = mantissa.find(".")
+    decimals = len(mantissa) - dot - 1 if dot >= 0 else 0
+    return 10.0 ** (int(exponent or 0) - decimals)
+
+
 def number_cell(text: str, column: str, path: str, line: int) -> float | None:
     """The employment in a cell, ``None`` when it is a missing marker.
 

@@ -21,9 +21,11 @@ from sim.data.csvfile import CsvTable, code_part, read_csv
 from sim.data.data_errors import DataError, show
 from sim.data.eurostat_tsv import is_eurostat_tsv, read_eurostat_tsv_frame
 from sim.data.flags import confidential_flag, split_flags
-from sim.data.layouts import LAYOUTS, REQUIRED, UNITS, YEAR, detect_layout, number_cell
+from sim.data.layouts import LAYOUTS, REQUIRED, UNITS, YEAR, detect_layout, last_digit, number_cell
 
-FRAME_COLUMNS = ("line", "region", "code", "nace", "year", "value", "employment", "flag", "unit")
+FRAME_COLUMNS = (
+    "line", "region", "code", "nace", "year", "value", "employment", "flag", "unit", "resolution"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,9 @@ class Observations:
             ``region``, ``code`` (activity as written), ``nace`` (canonical NACE code,
             ``""`` when the code is not a NACE code), ``year``, ``value`` (as in the
             file, NaN when missing), ``employment`` (persons, NaN when missing),
-            ``flag`` (flag codes joined by ``,``) and ``unit`` (as in the file). The
+            ``flag`` (flag codes joined by ``,``), ``unit`` (as in the file) and
+            ``resolution`` (persons in one unit of the value's last digit as written,
+            ``0.1`` thousand = 100; NaN when missing): rounding is within half of it. The
             text columns of a Eurostat TSV file are categoricals (a large file's
             observations share a few codes).
         layout: ``"eurostat"``, ``"eurostat_tsv"``, ``"oecd"`` or ``"long"``.
@@ -149,7 +153,8 @@ def read_observations(
     where = _columns(table, layout)
     keep = _filters(table, filters)
     names = LAYOUTS[layout]
-    records: dict[str, list] = {c: [] for c in FRAME_COLUMNS if c != "employment"}
+    records: dict[str, list] = {c: [] for c in FRAME_COLUMNS[:-1] if c != "employment"}
+    digits: list[float] = []
     factors: list[float] = []
     first: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
     canonical: dict[str, str] = {}
@@ -190,6 +195,7 @@ def read_observations(
         records["nace"].append(canonical[code])
         records["year"].append(year)
         records["value"].append(np.nan if value is None else value)
+        digits.append(np.nan if value is None else last_digit(fields[where["value"]]))
         factors.append(factor)
         records["flag"].append(",".join(dict.fromkeys(flags)))
         records["unit"].append(
@@ -197,7 +203,9 @@ def read_observations(
         )
     frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
     frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
-    frame["employment"] = np.round(frame["value"].to_numpy() * np.array(factors, dtype=float), 6)
+    factor = np.array(factors, dtype=float)
+    frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
+    frame["resolution"] = np.array(digits, dtype=float) * factor
     if years is not None:
         frame = frame[frame["year"].isin(list(years))]
     if regions is not None:
