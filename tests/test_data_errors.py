@@ -196,3 +196,38 @@ def test_message_with_control_characters_stays_on_one_line(tmp_path):
     with pytest.raises(DataError) as info:
         load_initial_employment(path, {"a": ["A"]}, 2008, ["R1"])
     check(info.value, 2, "unknown NACE code")
+
+
+def test_shortfall_within_rounding_is_accepted_and_reported(tmp_path):
+    # EU farming 2.9 thousand < R1 1.0 + R2 2.0: 100 persons short; three values of
+    # one decimal are each within 50 persons, so up to 150 is rounding.
+    init = load(make(tmp_path, rows=replace(6, value="2.9")))
+    assert init.rest_of_world[0] == 0.0
+    report = init.rounding.to_dict("records")
+    assert report == [
+        {"region": "EU", "sector": "farming", "difference": "rest_of_world",
+         "shortfall": pytest.approx(100.0), "tolerance": pytest.approx(150.0)}
+    ]  # fmt: skip
+
+
+def test_shortfall_beyond_rounding_is_an_error(tmp_path):
+    # 2.8 is 200 persons short, more than the 150 the rounding allows.
+    with pytest.raises(DataError) as info:
+        load(make(tmp_path, rows=replace(6, value="2.8")))
+    check(info.value, None, "by more than the rounding of the published values (150)")
+
+
+def test_rounding_follows_the_digits_written(tmp_path):
+    # Whole thousands ("3", "1", "2"): each within 500 persons, so a shortfall of
+    # 1000 (EU 2 < 1 + 2) is within the 1500 allowed; with tenths it is not.
+    rows = [list(r) for r in ROWS]
+    rows[0][3], rows[3][3], rows[6][3] = "1", "2", "2"
+    init = load(make(tmp_path, rows=rows))
+    assert init.rounding["tolerance"].tolist() == [pytest.approx(1500.0)]
+    rows[0][3], rows[3][3], rows[6][3] = "1.0", "2.0", "2.0"
+    with pytest.raises(DataError, match="negative rest of world in sector farming"):
+        load(make(tmp_path, rows=rows))
+
+
+def test_no_report_when_the_rest_is_positive(tmp_path):
+    assert load(make(tmp_path)).rounding.empty

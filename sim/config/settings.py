@@ -101,6 +101,7 @@ class DataSpec:
     layout: str = "auto"
     unknown_codes: str = "error"
     missing: str = "error"
+    filters: dict[str, list[str]] | None = None
 
 
 GROUPS = ("economy", "dynamics", "scenario", "data")
@@ -159,6 +160,7 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
         missing=data.missing,
         max_bytes=limits.data_bytes,
         max_rows=limits.data_rows,
+        filters=data.filters or None,
     )
     if list(init.sectors) != list(spec.sectors):
         extra = sorted(set(init.sectors) ^ set(spec.sectors))

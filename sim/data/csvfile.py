@@ -65,7 +65,8 @@ def _delimiter(first: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _check_file(name: str, max_bytes: int | None) -> None:
+def check_file(name: str, max_bytes: int | None) -> None:
+    """Refuse a path that is not a regular file or is larger than ``max_bytes``."""
     try:
         info = os.stat(name)
     except OSError as err:
@@ -125,7 +126,7 @@ def read_csv(
             fewer fields than the header (raised while the rows are iterated).
     """
     name = os.fspath(path)
-    _check_file(name, max_bytes)
+    check_file(name, max_bytes)
     handle = open(name, "rb")  # noqa: SIM115 (closed when the records are read)
     lines = _lines(handle, name, max_bytes)
     head: list[str] = []

@@ -17,13 +17,15 @@ from sim.data import nace
 from sim.data.data_errors import DataError, show
 from sim.data.mapping import SectorMapping, load_mapping
 from sim.data.readers import read_observations
-from sim.data.sector_rules import TOLERANCE, Cell, Evaluator, RegionCells
+from sim.data.sector_rules import Cell, Evaluator, RegionCells
+from sim.data.selection import check_choice, explain_absent, region_list
 
 MISSING_RULES = ("error", "impute_from_aggregate")
 """Values of ``missing``: raise on a missing cell, or fill it from an aggregate of the file."""
 UNKNOWN_RULES = ("error", "ignore")
 """Values of ``unknown_codes``: raise on a code mapped to no sector, or list it in ``unmapped``."""
 FLAG_COLUMNS = ["region", "code", "flag", "meaning", "line"]
+ROUNDING_COLUMNS = ["region", "sector", "difference", "shortfall", "tolerance"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,13 @@ class InitialEmployment:
         skipped: Codes of the file (as written) that overlap the mapping but are not
             one of its codes (aggregates such as ``TOTAL`` or ``C``, or finer parts):
             never added, so no job is counted twice.
-        layout: The file's layout (``"eurostat"``, ``"oecd"`` or ``"long"``).
+        layout: The file's layout (``"eurostat"``, ``"eurostat_tsv"``, ``"oecd"`` or
+            ``"long"``).
+        rounding: Differences of published values that came out negative by no more
+            than their rounding and were set to 0: ``region`` (or the reference area),
+            ``sector``, ``difference`` (``rest_of_world``, an entry such as
+            ``B-E except C``, or an imputation), ``shortfall`` and ``tolerance``
+            (persons; half a unit of the last digit of each value involved, summed).
     """
 
     regions: list[str]
@@ -63,6 +71,7 @@ class InitialEmployment:
     reference: str = "all"
     skipped: list[str] = field(default_factory=list)
     layout: str = ""
+    rounding: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ROUNDING_COLUMNS))
 
     @property
     def reference_employment(self) -> np.ndarray:
@@ -80,31 +89,6 @@ class InitialEmployment:
                 "employment": values.ravel(),
             }
         )
-
-
-def _choice(value: str, allowed: Sequence[str], name: str, source: str) -> None:
-    if value not in allowed:
-        raise DataError(f"{name}={value!r} is not one of {', '.join(allowed)}", source)
-
-
-def _listing(items: Iterable[object], limit: int = 30) -> str:
-    items = [str(i) for i in items]
-    more = f", ... ({len(items)} in all)" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
-
-
-def _region_list(regions: Iterable[str], reference: str, source: str) -> list[str]:
-    if isinstance(regions, str):
-        raise DataError(f"regions must be a list of region codes, not {regions!r}", source)
-    wanted = [str(r).strip() for r in regions]
-    if not wanted:
-        raise DataError("empty selection: no regions asked for", source)
-    for i, region in enumerate(wanted):
-        if region in wanted[:i]:
-            raise DataError(f"region {region} is asked for twice", source)
-    if reference in wanted:
-        raise DataError(f"the reference area {reference} is also a model region", source)
-    return wanted
 
 
 def load_initial_employment(
@@ -146,38 +130,37 @@ def load_initial_employment(
             names the file, the line where it applies and the problem.
     """
     source = os.fspath(path)
-    _choice(missing, MISSING_RULES, "missing", source)
-    _choice(unknown_codes, UNKNOWN_RULES, "unknown_codes", source)
+    check_choice(missing, MISSING_RULES, "missing", source)
+    check_choice(unknown_codes, UNKNOWN_RULES, "unknown_codes", source)
     try:
         year = int(year)
     except (TypeError, ValueError):
         raise DataError(f"year {show(year)} is not a year", source) from None
     reference = str(reference).strip()
-    wanted = _region_list(regions, reference, source)
+    wanted = region_list(regions, reference, source)
     smap = load_mapping(mapping)
+    areas = wanted if reference == "all" else [*wanted, reference]
     obs = read_observations(
-        path, layout=layout, filters=filters, years=[year], max_bytes=max_bytes, max_rows=max_rows
+        path,
+        layout=layout,
+        filters=filters,
+        years=[year],
+        regions=areas,
+        max_bytes=max_bytes,
+        max_rows=max_rows,
     )
     frame = obs.frame
-    if not obs.years:
-        kept = " that pass the filters" if filters else ""
-        raise DataError(f"empty selection: the file holds no observations{kept}", source)
-    years = obs.years
-    if year not in years:
-        raise DataError(f"year {year} is not in the file; years present: {_listing(years)}", source)
-    present = obs.regions
-    areas = wanted if reference == "all" else [*wanted, reference]
-    for region in areas:
-        if region not in present:
-            raise DataError(
-                f"region {show(region)} is not in the file; regions present: {_listing(present)}",
-                source,
-            )
-    rows = frame[(frame["year"] == year) & frame["region"].isin(areas)]
-    counts = rows["region"].value_counts()
-    for region in areas:
-        if region not in counts.index:
-            raise DataError(f"empty selection: no rows for region {region} in {year}", source)
+    present = set(frame["region"].tolist())
+    if any(region not in present for region in areas):
+        explain_absent(
+            read_observations(
+                path, layout=layout, filters=filters, max_bytes=max_bytes, max_rows=max_rows
+            ),
+            year,
+            areas,
+            filters,
+        )
+    rows = frame
 
     cells = {region: RegionCells(region) for region in areas}
     names = set(smap.sectors) if obs.layout == "long" else set()
@@ -188,7 +171,7 @@ def load_initial_employment(
         value = None if math.isnan(rec.employment) else float(rec.employment)
         flags = tuple(rec.flag.split(",")) if rec.flag else ()
         divs = nace.divisions(rec.nace) if rec.nace and rec.code not in names else frozenset()
-        cell = Cell(int(rec.line), str(rec.code), divs, value, flags, str(rec.unit))
+        cell = Cell(int(rec.line), str(rec.code), divs, value, flags, str(rec.unit), rec.resolution)
         if rec.code in names:
             cells[rec.region].names[rec.code] = cell
         elif not rec.nace:
@@ -215,7 +198,7 @@ def load_initial_employment(
     employment = np.array([vectors[r] for r in wanted], dtype=float)
     rest = np.zeros(len(smap.sectors))
     if reference != "all":
-        rest = _rest_of_world(vectors[reference], employment, smap, reference, source)
+        rest = _rest_of_world(vectors, wanted, reference, smap, evaluator)
     employment.setflags(write=False)
     rest.setflags(write=False)
     flag_frame = pd.DataFrame(
@@ -242,6 +225,7 @@ def load_initial_employment(
         reference=reference,
         skipped=list(skipped.values()),
         layout=obs.layout,
+        rounding=pd.DataFrame(evaluator.rounding, columns=ROUNDING_COLUMNS),
     )
 
 
@@ -266,6 +250,8 @@ def _sector_vector(region: RegionCells, smap: SectorMapping, ev: Evaluator) -> n
                 cell.line,
             )
         ev.use(region.name, cell)
+        key = (region.name, sector)
+        ev.half_units[key] = ev.half_units.get(key, 0.0) + 0.5 * cell.resolution
         out[index[sector]] += cell.value
     for entry in smap.entries:
         if entry.sector not in region.names:
@@ -274,16 +260,21 @@ def _sector_vector(region: RegionCells, smap: SectorMapping, ev: Evaluator) -> n
 
 
 def _rest_of_world(
-    reference: np.ndarray, employment: np.ndarray, smap: SectorMapping, code: str, source: str
+    vectors: dict[str, np.ndarray], wanted: list[str], code: str, smap: SectorMapping, ev: Evaluator
 ) -> np.ndarray:
-    inside = employment.sum(axis=0)
+    """The reference area minus the model regions; a shortfall within rounding is 0."""
+    reference = vectors[code]
+    inside = sum(vectors[r] for r in wanted)
     rest = reference - inside
     for s, sector in enumerate(smap.sectors):
-        if rest[s] < -TOLERANCE * max(1.0, reference[s]):
+        half = sum(ev.half_units.get((area, sector), 0.0) for area in [*wanted, code])
+        where = (code, sector, "rest_of_world")
+        if rest[s] < 0 and not ev.within_rounding(-rest[s], half, reference[s], where):
             raise DataError(
                 f"negative rest of world in sector {sector}: the reference area {code} has "
                 f"{reference[s]:.10g} persons, fewer than the model regions together "
-                f"({inside[s]:.10g})",
-                source,
+                f"({inside[s]:.10g}) by more than the rounding of the published values "
+                f"({half:.10g})",
+                ev.source,
             )
     return np.maximum(rest, 0.0)

@@ -13,7 +13,11 @@ columns of exports "with labels", are ignored:
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
+
+from sim.data.data_errors import DataError, show
 
 LAYOUTS: dict[str, dict[str, str | None]] = {
     "eurostat": {
@@ -36,6 +40,16 @@ LAYOUTS: dict[str, dict[str, str | None]] = {
         "conf": "CONF_STATUS",
         "mult": "UNIT_MULT",
     },
+    "eurostat_tsv": {
+        "region": "geo",
+        "code": "nace_r2",
+        "year": "TIME_PERIOD",
+        "value": "OBS_VALUE",
+        "unit": "unit",
+        "flag": None,
+        "conf": None,
+        "mult": None,
+    },
     "long": {
         "region": "region",
         "code": "sector",
@@ -52,6 +66,7 @@ LAYOUTS: dict[str, dict[str, str | None]] = {
 REQUIRED: dict[str, tuple[str, ...]] = {
     "eurostat": ("region", "code", "year", "value", "unit"),
     "oecd": ("region", "code", "year", "value", "unit"),
+    "eurostat_tsv": ("region", "code", "unit"),
     "long": ("region", "code", "year", "value"),
 }
 
@@ -73,6 +88,34 @@ UNITS: dict[str, float] = {
 
 MISSING_MARKERS = frozenset({"", ":", "..", "nan", "na", "n/a"})
 """Values read as a missing cell (case-insensitive): never as zero."""
+
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+YEAR = re.compile(r"^\d{4}$")
+
+
+def last_digit(text: str) -> float:
+    """The unit of the last digit of a number as written (``"12.3"``: 0.1, ``"1.2e3"``: 100)."""
+    mantissa, _, exponent = text.strip().lower().partition("e")
+    dot = mantissa.find(".")
+    decimals = len(mantissa) - dot - 1 if dot >= 0 else 0
+    return 10.0 ** (int(exponent or 0) - decimals)
+
+
+def number_cell(text: str, column: str, path: str, line: int) -> float | None:
+    """The employment in a cell, ``None`` when it is a missing marker.
+
+    Raises:
+        DataError: The cell is neither a missing marker nor a finite number >= 0.
+    """
+    cell = text.strip()
+    if cell.casefold() in MISSING_MARKERS:
+        return None
+    if not NUMBER.match(cell) or not math.isfinite(float(cell)):
+        raise DataError(f"non-numeric value {show(cell)} in column {column}", path, line)
+    value = float(cell)
+    if value < 0:
+        raise DataError(f"negative employment {cell} in column {column}", path, line)
+    return value
 
 
 def detect_layout(columns: Sequence[str]) -> str | None:

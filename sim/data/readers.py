@@ -9,24 +9,23 @@ The layouts and their columns are described in :mod:`sim.data.layouts`.
 
 from __future__ import annotations
 
-import math
 import os
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from sim.data import nace
-from sim.data.csvfile import CsvTable, code_part, read_csv
+from sim.data.csvfile import CsvTable, check_file, code_part, read_csv
 from sim.data.data_errors import DataError, show
+from sim.data.eurostat_tsv import is_eurostat_tsv, read_eurostat_tsv_frame
 from sim.data.flags import confidential_flag, split_flags
-from sim.data.layouts import LAYOUTS, MISSING_MARKERS, REQUIRED, UNITS, detect_layout
+from sim.data.layouts import LAYOUTS, REQUIRED, UNITS, YEAR, detect_layout, last_digit, number_cell
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_YEAR = re.compile(r"^\d{4}$")
-FRAME_COLUMNS = ("line", "region", "code", "nace", "year", "value", "employment", "flag", "unit")
+FRAME_COLUMNS = (
+    "line", "region", "code", "nace", "year", "value", "employment", "flag", "unit", "resolution"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,12 @@ class Observations:
             ``region``, ``code`` (activity as written), ``nace`` (canonical NACE code,
             ``""`` when the code is not a NACE code), ``year``, ``value`` (as in the
             file, NaN when missing), ``employment`` (persons, NaN when missing),
-            ``flag`` (flag codes joined by ``,``) and ``unit`` (as in the file).
-        layout: ``"eurostat"``, ``"oecd"`` or ``"long"``.
+            ``flag`` (flag codes joined by ``,``), ``unit`` (as in the file) and
+            ``resolution`` (persons in one unit of the value's last digit as written,
+            ``0.1`` thousand = 100; NaN when missing): rounding is within half of it. The
+            text columns of a Eurostat TSV file are categoricals (a large file's
+            observations share a few codes).
+        layout: ``"eurostat"``, ``"eurostat_tsv"``, ``"oecd"`` or ``"long"``.
         source: The file.
         years: Every year in the file (sorted), also those not kept in ``frame``.
         regions: Every region code in the file, in order of appearance.
@@ -64,18 +67,6 @@ def _columns(table: CsvTable, layout: str) -> dict[str, int | None]:
                 1,
             )
     return where
-
-
-def _number(text: str, column: str, path: str, line: int) -> float | None:
-    cell = text.strip()
-    if cell.casefold() in MISSING_MARKERS:
-        return None
-    if not _NUMBER.match(cell) or not math.isfinite(float(cell)):
-        raise DataError(f"non-numeric value {show(cell)} in column {column}", path, line)
-    value = float(cell)
-    if value < 0:
-        raise DataError(f"negative employment {cell} in column {column}", path, line)
-    return value
 
 
 def _factor(fields: list[str], where: dict[str, int | None], path: str, line: int) -> float:
@@ -119,7 +110,8 @@ def read_observations(
     path: str | os.PathLike[str],
     layout: str = "auto",
     filters: Mapping[str, str | Sequence[str]] | None = None,
-    years: Sequence[int] | None = None,
+    years: Collection[int] | None = None,
+    regions: Collection[str] | None = None,
     max_bytes: int | None = None,
     max_rows: int | None = None,
 ) -> Observations:
@@ -129,11 +121,16 @@ def read_observations(
     duplicates), so memory holds the kept years' rows, not the file.
 
     Args:
-        path: An SDMX-CSV export (Eurostat or OECD) or a long CSV.
-        layout: ``"auto"`` (from the header), ``"eurostat"``, ``"oecd"`` or ``"long"``.
+        path: An SDMX-CSV export (Eurostat or OECD), a Eurostat TSV download
+            (``.tsv`` or ``.tsv.gz``) or a long CSV.
+        layout: ``"auto"`` (from the header), ``"eurostat"``, ``"eurostat_tsv"``,
+            ``"oecd"`` or ``"long"``.
         filters: Keep only rows whose column holds one of the given codes, e.g.
             ``{"unit": "THS_PER"}`` for a file that also has hours worked.
-        years: Keep only these years (None: all).
+        years: Keep only these years (``None``: all). A Eurostat TSV file's cells of
+            other years are not read; other layouts are read and checked whole.
+        regions: Keep only these regions (``None``: all); a Eurostat TSV file's rows
+            of other regions are not read.
         max_bytes: Largest file accepted (``limits.data_bytes``), or None.
         max_rows: Most rows accepted (``limits.data_rows``), or None.
 
@@ -144,6 +141,18 @@ def read_observations(
         DataError: The file cannot be read, its header is not recognised, a column
             is missing, or a row has a bad year, value, unit or is duplicated.
     """
+    if layout == "eurostat_tsv" or (layout == "auto" and is_eurostat_tsv(path)):
+        check_file(os.fspath(path), max_bytes)
+        frame = read_eurostat_tsv_frame(path, filters, years, regions)
+        if max_rows is not None and len(frame) > max_rows:
+            raise DataError(f"more than limits.data_rows = {max_rows:,} rows kept", os.fspath(path))
+        return Observations(
+            frame=frame,
+            layout="eurostat_tsv",
+            source=os.fspath(path),
+            years=sorted(set(frame["year"].tolist())),
+            regions=list(dict.fromkeys(frame["region"].tolist())),
+        )
     table = read_csv(path, max_bytes, max_rows)
     source = table.path
     if layout == "auto":
@@ -152,8 +161,9 @@ def read_observations(
             raise DataError(
                 "unrecognised header: columns found: "
                 f"{', '.join(show(c, 30) for c in table.columns[:30])}; expected Eurostat "
-                "SDMX-CSV (geo, nace_r2, TIME_PERIOD, OBS_VALUE), OECD SDMX-CSV (REF_AREA, "
-                "ACTIVITY, TIME_PERIOD, OBS_VALUE) or long CSV (region, sector, year, employment)",
+                "SDMX-CSV (geo, nace_r2, TIME_PERIOD, OBS_VALUE), Eurostat TSV "
+                "(unit,nace_r2,geo\\TIME_PERIOD), OECD SDMX-CSV (REF_AREA, ACTIVITY, "
+                "TIME_PERIOD, OBS_VALUE) or long CSV (region, sector, year, employment)",
                 source,
                 1,
             )
@@ -163,7 +173,9 @@ def read_observations(
     where = _columns(table, layout)
     keep = _filters(table, filters)
     names = LAYOUTS[layout]
-    records: dict[str, list] = {c: [] for c in FRAME_COLUMNS}
+    records: dict[str, list] = {c: [] for c in FRAME_COLUMNS[:-1] if c != "employment"}
+    digits: list[float] = []
+    factors: list[float] = []
     first: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
     canonical: dict[str, str] = {}
     kept_years = None if years is None else set(years)
@@ -179,14 +191,14 @@ def read_observations(
             raise DataError(f"empty region code in column {names['region']}", source, line)
         if not code:
             raise DataError(f"empty activity code in column {names['code']}", source, line)
-        if not _YEAR.match(year_text):
+        if not YEAR.match(year_text):
             raise DataError(
                 f"{names['year']} {show(year_text)} is not a year (annual data are read)",
                 source,
                 line,
             )
         year = int(year_text)
-        value = _number(fields[where["value"]], str(names["value"]), source, line)
+        value = number_cell(fields[where["value"]], str(names["value"]), source, line)
         factor = _factor(fields, where, source, line)
         seen_years.add(year)
         seen_regions.setdefault(region)
@@ -210,16 +222,23 @@ def read_observations(
         records["nace"].append(canonical[code])
         records["year"].append(year)
         records["value"].append(np.nan if value is None else value)
-        records["employment"].append(np.nan if value is None else round(value * factor, 6))
+        digits.append(np.nan if value is None else last_digit(fields[where["value"]]))
+        factors.append(factor)
         records["flag"].append(",".join(dict.fromkeys(flags)))
         records["unit"].append(
             "persons" if where["unit"] is None else code_part(fields[where["unit"]])
         )
     frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
     frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
-    frame = frame.astype({"employment": "float64"})
+    factor = np.array(factors, dtype=float)
+    frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
+    frame["resolution"] = np.array(digits, dtype=float) * factor
+    if years is not None:
+        frame = frame[frame["year"].isin(list(years))]
+    if regions is not None:
+        frame = frame[frame["region"].isin(list(regions))]
     return Observations(
-        frame=frame,
+        frame=frame.reset_index(drop=True),
         layout=layout,
         source=source,
         years=sorted(seen_years),

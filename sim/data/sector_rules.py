@@ -35,6 +35,8 @@ class Cell:
         value: Persons, or ``None`` when the cell is missing.
         flags: Flag codes of the cell.
         unit: Unit as written in the file.
+        resolution: Persons in one unit of the value's last digit as written
+            (``12.3`` thousand: 100); the published value is within half of it.
     """
 
     line: int
@@ -43,6 +45,7 @@ class Cell:
     value: float | None
     flags: tuple[str, ...]
     unit: str
+    resolution: float = 0.0
 
 
 @dataclass
@@ -76,24 +79,50 @@ class Evaluator:
         self.codes_in_file = codes_in_file
         self.flag_rows: dict[tuple[str, int, str, str], str] = {}
         self.units: set[str] = set()
+        self.spread = 0.0
+        self.half_units: dict[tuple[str, str], float] = {}
+        self.rounding: list[tuple[str, str, str, float, float]] = []
 
     def use(self, region: str, cell: Cell) -> None:
         """Record that a cell went into the result (its unit and flags are reported)."""
         self.units.add(cell.unit)
+        self.spread += 0.5 * cell.resolution
         for flag in cell.flags:
             self.flag_rows[(region, cell.line, cell.code, flag)] = flagmod.meaning(
                 flag, self.layout
             )
 
+    def within_rounding(
+        self, shortfall: float, half: float, whole: float, where: tuple[str, str, str]
+    ) -> bool:
+        """Whether a negative difference of published values is their rounding; reported.
+
+        The rounding of each published value is at most half a unit of its last
+        digit, so a difference of ``n`` values is off by at most the sum of their
+        halves (``half``). A shortfall within it is recorded in ``rounding``.
+        """
+        if shortfall <= TOLERANCE * max(1.0, whole):
+            return True
+        if shortfall > half + TOLERANCE * max(1.0, whole):
+            return False
+        self.rounding.append((*where, shortfall, half))
+        return True
+
     def entry(self, region: RegionCells, entry: MappingEntry) -> float:
         """Persons of one mapping entry in a region (code minus its excluded parts)."""
+        start = self.spread
         base = self.value(region, entry.code, entry)
         value = base - sum(self.value(region, part, entry) for part in entry.excluded)
-        if value < -TOLERANCE * max(1.0, base):
+        half = self.spread - start
+        key = (region.name, entry.sector)
+        self.half_units[key] = self.half_units.get(key, 0.0) + half
+        where = (region.name, entry.sector, entry.text)
+        if value < 0 and not self.within_rounding(-value, half, base, where):
             cell = region.codes.get(entry.code)
             raise DataError(
                 f"region {region.name}: {entry.text!r} (sector {entry.sector}) is negative: "
-                f"{entry.code} has fewer persons than its excluded parts",
+                f"{entry.code} has {-value:.10g} persons fewer than its excluded parts, more "
+                f"than the rounding of the published values ({half:.10g})",
                 self.source,
                 None if cell is None else cell.line,
             )
@@ -125,7 +154,9 @@ class Evaluator:
                 continue
             whole = agg.value or 0.0
             value = whole - sum(c.value or 0.0 for c in parts)
-            if value < -TOLERANCE * max(1.0, whole):
+            half = 0.5 * sum(c.resolution for c in (agg, *parts))
+            where = (region.name, code, f"{agg.code} minus its known parts")
+            if value < 0 and not self.within_rounding(-value, half, whole, where):
                 raise DataError(
                     f"cannot impute region {region.name}, activity {code}: aggregate "
                     f"{agg.code} has fewer persons than its known parts",

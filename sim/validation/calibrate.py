@@ -1,0 +1,197 @@
+"""Calibration by the method of simulated moments against a multi-year data file.
+
+Design:
+
+* **varied**: the config keys named in a YAML file, each with a range
+  (``dynamics.competition.selection: [0.2, 2.0]``);
+* **fixed**: everything else of the composed config; the model starts from the
+  file's state of ``data.year`` (Y0) and runs to Y1;
+* **measured** (the moments, see :func:`moments`): each region's and each
+  sector's log employment growth Y0 -> Y1, the dispersion of the region-sector
+  cells' growth and the mean absolute change of RCA, from the file (targets)
+  and as the mean over the same seeds for every candidate (common random
+  numbers: candidates differ only by their parameters);
+* **objective**: the mean over the groups of the mean squared difference of the
+  moments, each group scaled (:func:`scales`) so that the groups weigh alike.
+
+Optuna (TPE sampler, fixed seed) proposes candidates; its journal file in the
+output folder keeps every finished trial, so an interrupted calibration resumes
+where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ConfigError
+from sim.metrics import rca
+
+GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change")
+
+
+def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
+    """Moments of a history Y0..Y1: employment (years, R, S), rest of the world (years, S).
+
+    * ``region_growth`` (R): log growth of each region's employment Y0 -> Y1;
+    * ``sector_growth`` (S): log growth of each sector's employment in the regions
+      (NaN for a sector without jobs at either end);
+    * ``growth_dispersion`` (1): standard deviation of the log growth of the
+      region-sector cells with jobs at both ends;
+    * ``rca_change`` (1): mean absolute change of RCA over the cells whose
+      sector has statistics (jobs in the reference area in Y0).
+    """
+    first, last = employment[0], employment[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        regions = np.log(last.sum(axis=1) / first.sum(axis=1))
+        sectors = np.log(last.sum(axis=0) / first.sum(axis=0))
+        cells = np.log(last / first)
+    sectors[~np.isfinite(sectors)] = np.nan
+    start = rca(first, first.sum(axis=0) + rest[0])
+    end = rca(last, last.sum(axis=0) + rest[-1])
+    listed = np.broadcast_to(first.sum(axis=0) + rest[0] > 0, first.shape)
+    change = np.abs(end - start)[listed & np.isfinite(end) & np.isfinite(start)]
+    return {
+        "region_growth": regions,
+        "sector_growth": sectors,
+        "growth_dispersion": np.array([np.std(cells[np.isfinite(cells)])]),
+        "rca_change": np.array([change.mean() if change.size else np.nan]),
+    }
+
+
+def set_key(config: dict[str, Any], dotted: str, value: float) -> None:
+    """Set a dotted key of a config dict; the key must exist already."""
+    node = config
+    *parents, leaf = dotted.split(".")
+    for key in parents:
+        if not isinstance(node.get(key), dict):
+            raise ConfigError(f"{dotted}: not a key of the config")
+        node = node[key]
+    if leaf not in node or isinstance(node[leaf], (dict, list)):
+        raise ConfigError(f"{dotted}: not a numeric key of the config")
+    node[leaf] = value
+
+
+def parse_ranges(spec: Mapping[str, Any], where: str) -> dict[str, tuple[float, float]]:
+    """The ``parameters`` block of a calibration file: ``key: [low, high]``."""
+    block = spec.get("parameters") if isinstance(spec, Mapping) else None
+    if not isinstance(block, Mapping) or not block:
+        raise ConfigError(f"{where}: needs a 'parameters' mapping of key: [low, high]")
+    ranges = {}
+    for key, bounds in block.items():
+        ok = isinstance(bounds, Sequence) and len(bounds) == 2
+        ok = ok and all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+        if not ok or not bounds[0] < bounds[1]:
+            raise ConfigError(f"{where}: parameters.{key} = {bounds!r}: must be [low, high]")
+        ranges[str(key)] = (float(bounds[0]), float(bounds[1]))
+    return ranges
+
+
+def parse_start(
+    spec: Mapping[str, Any], ranges: Mapping[str, tuple[float, float]], where: str
+) -> dict[str, float]:
+    """The optional ``start`` block: the first candidate, within the ranges."""
+    block = spec.get("start") or {}
+    if not isinstance(block, Mapping):
+        raise ConfigError(f"{where}: start must be a mapping of key: value")
+    start = {}
+    for key, value in block.items():
+        if key not in ranges:
+            raise ConfigError(f"{where}: start.{key} is not among the parameters")
+        low, high = ranges[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: start.{key} = {value!r}: must be a number")
+        if not low <= value <= high:
+            raise ConfigError(f"{where}: start.{key} = {value}: outside [{low}, {high}]")
+        start[str(key)] = float(value)
+    return start
+
+
+def simulated_moments(
+    config: dict[str, Any], params: Mapping[str, float], seeds: Sequence[int]
+) -> dict[str, np.ndarray]:
+    """The moments of the model at ``params``: mean over ``seeds``, the same for every candidate."""
+    from copy import deepcopy
+
+    from sim.cli import build_model
+
+    runs = []
+    for seed in seeds:
+        candidate = deepcopy(config)
+        for key, value in params.items():
+            set_key(candidate, key, value)
+        candidate["seed"] = int(seed)
+        model = build_model(candidate)
+        start = model.firms.by_cell(
+            model.firms.employment, model.economy.n_regions, model.economy.n_sectors
+        )
+        start_rest = model.markets.row_employment.copy()
+        model.run()
+        rec = model.recorder.employment
+        history = np.concatenate([start[None], rec[:, :-1]])
+        rest = np.concatenate([start_rest[None], rec[:, -1]])
+        runs.append(moments(history, rest))
+    return {g: _finite_mean(np.stack([r[g] for r in runs])) for g in GROUPS}
+
+
+def _finite_mean(values: np.ndarray) -> np.ndarray:
+    """Mean over the first axis of the finite values; NaN where there is none."""
+    finite = np.isfinite(values)
+    count = finite.sum(axis=0)
+    total = np.where(finite, values, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def scales(targets: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """Each group's scale (its weight is 1 / scale^2), so that the groups weigh alike.
+
+    A group of several moments is scaled by the spread of its targets, a single
+    moment by its own size (a relative error).
+    """
+    out = {}
+    for group in GROUPS:
+        values = targets[group][np.isfinite(targets[group])]
+        spread = values.std() if values.size > 1 else np.abs(values).mean() if values.size else 0
+        out[group] = float(spread) if spread > 0 else 1.0
+    return out
+
+
+def objective(
+    fitted: Mapping[str, np.ndarray],
+    targets: Mapping[str, np.ndarray],
+    spread: Mapping[str, float],
+) -> float:
+    """Mean over groups of the mean squared scaled difference over finite cells."""
+    parts = []
+    for group in GROUPS:
+        diff = (fitted[group] - targets[group]) / spread[group]
+        parts.append(float(np.nanmean(diff**2)))
+    return float(np.mean(parts))
+
+
+def moment_table(
+    fitted: Mapping[str, np.ndarray],
+    targets: Mapping[str, np.ndarray],
+    regions: Sequence[str],
+    sectors: Sequence[str],
+) -> pd.DataFrame:
+    """One row per moment: ``moment, item, target, fitted, error`` (item: region or sector)."""
+    items = {"region_growth": list(regions), "sector_growth": list(sectors)}
+    frames = [
+        pd.DataFrame(
+            {
+                "moment": group,
+                "item": items.get(group, ["all"]),
+                "target": targets[group],
+                "fitted": fitted[group],
+            }
+        )
+        for group in GROUPS
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    table["error"] = table["fitted"] - table["target"]
+    return table[np.isfinite(table["target"]) & np.isfinite(table["fitted"])]
