@@ -11,7 +11,11 @@ from tests.conftest import SMALL, compose_config
 
 def test_by_hand():
     firms = Firms()
-    firms.add(cash=np.array([10.0, 1.0, -2.0, 5.0]), knowledge=np.zeros(4))
+    firms.add(
+        cash=np.array([10.0, 1.0, -2.0, 5.0]),
+        knowledge=np.zeros(4),
+        key=np.arange(4, dtype=np.uint64),
+    )
     own = np.array([2.0, 2.0, 2.0, 3.0])
     grant = np.array([2.0, 2.0, 2.0, 0.0])
     extra = add_project_rd(firms, own, grant, 1.0)

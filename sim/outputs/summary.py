@@ -31,6 +31,10 @@ FIELDS = {
 #: policy layer (sim.policy). Focal region unless the name says otherwise.
 INDICATORS = {
     "employment_total": "jobs in the focal region, last year",
+    "employment_other_regions": "jobs in the other model regions, last year (displacement: "
+    "is the focal region's gain another's loss?)",
+    "employment_rest_of_world": "jobs in the rest of the world, last year",
+    "employment_all_regions": "jobs in all model regions together, last year",
     "employment_growth": "relative change of focal employment, first to last reported year",
     "employment_emerging": "jobs in emerging value chains, last year",
     "employment_spearhead": "jobs in the scenario's spearhead value chains, last year "
