@@ -141,8 +141,8 @@ def read_observations(
         DataError: The file cannot be read, its header is not recognised, a column
             is missing, or a row has a bad year, value, unit or is duplicated.
     """
+    check_file(os.fspath(path), max_bytes)  # before anything reads it (/dev/zero, a FIFO)
     if layout == "eurostat_tsv" or (layout == "auto" and is_eurostat_tsv(path)):
-        check_file(os.fspath(path), max_bytes)
         frame = read_eurostat_tsv_frame(path, filters, years, regions)
         if max_rows is not None and len(frame) > max_rows:
             raise DataError(f"more than limits.data_rows = {max_rows:,} rows kept", os.fspath(path))
