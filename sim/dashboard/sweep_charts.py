@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from sim import plots
 from sim.dashboard.sweep_data import SweepView
 from sim.experiments.sweep import OVERRIDE_PREFIX
-from sim.plots._common import add_caption, new_figure, reference_line
+from sim.plots._common import add_caption, median_band, new_figure, reference_line
 
 Chart = Figure | str
 """A figure, or the reason there is none."""
@@ -62,16 +62,7 @@ def paired_trajectories(view: SweepView, scenario: str, measure: str = "employme
     axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
     colour = plots.OKABE_ITO[0]
     for ax, sector in zip(axes, shown, strict=False):
-        years = median.loc[sector].index.to_numpy()
-        ax.fill_between(
-            years,
-            low.loc[sector].to_numpy(dtype=float),
-            high.loc[sector].to_numpy(dtype=float),
-            color=colour,
-            alpha=0.2,
-            linewidth=0,
-        )
-        ax.plot(years, median.loc[sector].to_numpy(dtype=float), color=colour)
+        median_band(ax, median.loc[sector], low.loc[sector], high.loc[sector], colour, 0.2)
         reference_line(ax, 0.0)
         ax.set_title(sector, fontsize=10)
         ax.grid(color="0.92")

@@ -197,6 +197,31 @@ def reference_line(ax: Axes, value: float, *, vertical: bool = False) -> None:
     line.set_label("_nolegend_")
 
 
+def median_band(
+    ax: Axes, median: pd.Series, lower: pd.Series, upper: pd.Series, colour: str, alpha: float
+) -> None:
+    """Draw a median line by year over a shaded band, e.g. 10-90 % over seeds.
+
+    Args:
+        ax: The axes to draw on.
+        median: The median, indexed by year.
+        lower: The band's lower edge, indexed by year like ``median``.
+        upper: The band's upper edge, indexed by year like ``median``.
+        colour: Colour of the line and the band.
+        alpha: Opacity of the band, in (0, 1].
+    """
+    years = median.index.to_numpy()
+    ax.fill_between(
+        years,
+        lower.to_numpy(dtype=float),
+        upper.to_numpy(dtype=float),
+        color=colour,
+        alpha=alpha,
+        linewidth=0,
+    )
+    ax.plot(years, median.to_numpy(dtype=float), color=colour)
+
+
 def is_reference(artist: object) -> bool:
     """Whether an artist is a reference line drawn by :func:`reference_line`."""
     get_gid = getattr(artist, "get_gid", None)

@@ -12,6 +12,7 @@ from sim.plots._common import (
     add_caption,
     in_order,
     measure_label,
+    median_band,
     new_figure,
     reference_line,
     require,
@@ -80,16 +81,7 @@ def plot_paired_differences(
             ax = axes[i, j]
             key = (scenario, sector)
             if key in median.index:
-                years = median.loc[key].index.to_numpy()
-                ax.fill_between(
-                    years,
-                    lower.loc[key].to_numpy(dtype=float),
-                    upper.loc[key].to_numpy(dtype=float),
-                    color=colour,
-                    alpha=0.25,
-                    linewidth=0,
-                )
-                ax.plot(years, median.loc[key].to_numpy(dtype=float), color=colour)
+                median_band(ax, median.loc[key], lower.loc[key], upper.loc[key], colour, 0.25)
             reference_line(ax, 0.0)
             ax.grid(color="0.92")
             ax.tick_params(labelsize=7)
