@@ -135,12 +135,15 @@ def build_economy(config: Mapping[str, Any]) -> Economy:
 def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None = None) -> Economy:
     """Regions' employment by sector read from a statistics export (sim.data).
 
-    Sectors (profiles, trends, tags) come from the economy config; the regions
-    and their employment, exactly as in the file after mapping, from the data.
-    Sectors the file has no statistics for (emerging value chains) start with no
-    jobs anywhere; their world demand still exists (see sim.model.world.WorldMarkets).
+    Sectors (profiles, trends, tags) come from the economy config, or, with a
+    mapping of its own sectors, from the mapping (sim.data.own_sectors); the
+    regions and their employment, exactly as in the file after mapping, from the
+    data. Sectors the file has no statistics for start with no jobs and are marked
+    (``Economy.statistics``); under ``data.reference=all`` the reference area is
+    closed: no rest of the world, no latent market (sim.model.world.WorldMarkets).
     """
-    from sim.data import load_initial_employment
+    from sim.data import load_initial_employment, load_mapping
+    from sim.data.own_sectors import own_economy_spec, own_relatedness
 
     limits = limits or Limits()
 
@@ -149,9 +152,10 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
             raise ConfigError(f"data.{key}: required with economy=from_data")
     if not data.regions:
         raise ConfigError("data.regions: name at least one region of the file")
+    mapping = load_mapping(data.mapping)
     init = load_initial_employment(
         data.path,
-        data.mapping,
+        mapping,
         year=data.year,
         regions=data.regions,
         reference=data.reference,
@@ -162,7 +166,10 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
         max_rows=limits.data_rows,
         filters=data.filters or None,
     )
-    if list(init.sectors) != list(spec.sectors):
+    relatedness = None
+    if mapping.own_sectors:
+        spec, relatedness = own_economy_spec(spec, mapping), own_relatedness(mapping, init)
+    elif list(init.sectors) != list(spec.sectors):
         extra = sorted(set(init.sectors) ^ set(spec.sectors))
         raise ConfigError(
             f"data.mapping: its sectors differ from economy.sectors ({', '.join(extra[:5])})"
@@ -178,7 +185,13 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
     regions = {r: RegionSpec(vanguard=r in data.vanguard) for r in init.regions}
     spec = replace(spec, regions=regions, focal_region=focal, synthetic=False)
     return Economy.from_spec(
-        spec, employment=employment, rest_of_world=rest, regions=list(init.regions)
+        spec,
+        employment=employment,
+        rest_of_world=rest,
+        regions=list(init.regions),
+        relatedness=relatedness,
+        statistics=np.array([s not in init.without_statistics for s in spec.sectors]),
+        closed=data.reference == "all",
     )
 
 

@@ -57,6 +57,9 @@ class InitialEmployment:
             ``sector``, ``difference`` (``rest_of_world``, an entry such as
             ``B-E except C``, or an imputation), ``shortfall`` and ``tolerance``
             (persons; half a unit of the last digit of each value involved, summed).
+        without_statistics: Sectors the file gives no value for: no code in the
+            mapping and, in a long file, no row by name. They start at 0 and are
+            marked "no statistics" in the run's outputs, not read as no jobs.
     """
 
     regions: list[str]
@@ -72,6 +75,7 @@ class InitialEmployment:
     skipped: list[str] = field(default_factory=list)
     layout: str = ""
     rounding: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ROUNDING_COLUMNS))
+    without_statistics: list[str] = field(default_factory=list)
 
     @property
     def reference_employment(self) -> np.ndarray:
@@ -226,7 +230,14 @@ def load_initial_employment(
         skipped=list(skipped.values()),
         layout=obs.layout,
         rounding=pd.DataFrame(evaluator.rounding, columns=ROUNDING_COLUMNS),
+        without_statistics=_without_statistics(smap, cells.values()),
     )
+
+
+def _without_statistics(smap: SectorMapping, cells: Iterable[RegionCells]) -> list[str]:
+    """Sectors with no code in the mapping and no row by name in the file."""
+    given = {e.sector for e in smap.entries}.union(*(region.names for region in cells))
+    return [s for s in smap.sectors if s not in given]
 
 
 def _sector_vector(region: RegionCells, smap: SectorMapping, ev: Evaluator) -> np.ndarray:

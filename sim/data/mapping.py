@@ -9,6 +9,11 @@ Format (see ``sim/data/examples/nace_mapping.yaml`` and docs/data.md)::
       energy_utilities: [B-E except C]   # a code minus some of its parts
       clean_vehicles: []           # a sector without statistics starts at 0
 
+With ``own_sectors: true`` the listed sectors replace the model's default sectors
+(e.g. the ten A*10 groups); every sector then needs codes, and ``relatedness:``
+may name a CSV matrix of their relatedness (a path relative to the mapping file;
+see sim.data.own_sectors and docs/data.md).
+
 Rules checked when the mapping is read: every entry is a NACE Rev. 2 code
 (optionally ``CODE except PART, PART``, each part inside the code); and no two
 entries, in the same or in different sectors, share a NACE division, so a code
@@ -31,9 +36,19 @@ import yaml
 from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
 from sim.data import nace
 from sim.data.data_errors import DataError, show
+from sim.data.own_sectors import with_own_sectors
 from sim.errors import ConfigError
 
-_TOP_KEYS = {"sectors", "name", "description", "classification", "notes"}
+_TOP_KEYS = {
+    "sectors",
+    "name",
+    "description",
+    "classification",
+    "notes",
+    "own_sectors",
+    "relatedness",
+}
+_BOOLEANS = {"true": True, "false": False}
 _EXCEPT = re.compile(r"\s+except\s+", re.IGNORECASE)
 
 
@@ -76,11 +91,17 @@ class SectorMapping:
         sectors: Model sectors in the mapping's order (sectors without codes included).
         entries: Every code given to a sector, in file order.
         source: The mapping file (or ``"<dict>"``).
+        own_sectors: Whether ``sectors`` replace the model's default sectors
+            (``own_sectors: true``); each of them then has codes.
+        relatedness: A CSV matrix of the own sectors' relatedness (resolved path),
+            or ``None``: relatedness then comes from co-location in the data.
     """
 
     sectors: tuple[str, ...]
     entries: tuple[MappingEntry, ...]
     source: str
+    own_sectors: bool = False
+    relatedness: str | None = None
 
     def codes(self, sector: str) -> list[str]:
         """The entries of one sector, as written."""
@@ -217,7 +238,14 @@ def load_mapping(
         sectors = source.get("sectors", source)
         if not isinstance(sectors, Mapping):
             raise DataError("'sectors' must map sector names to lists of codes", "<dict>")
-        return SectorMapping.from_dict(sectors)  # type: ignore[arg-type]
+        smap = SectorMapping.from_dict(sectors)  # type: ignore[arg-type]
+        if "sectors" not in source:
+            return smap
+        own = source.get("own_sectors", False)
+        if not isinstance(own, bool):
+            raise DataError(f"own_sectors = {show(own)}: must be true or false", "<dict>")
+        matrix = source.get("relatedness")
+        return with_own_sectors(smap, own, None if matrix is None else str(matrix), None)
     path = os.fspath(default_mapping_path() if source is None else source)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -244,6 +272,7 @@ def load_mapping(
     if not isinstance(root, yaml.MappingNode):
         raise DataError("the mapping file must hold a 'sectors:' block", path, 1)
     sectors_node = None
+    own, matrix, own_line = False, None, None
     for key, value in root.value:
         name = _scalar(key, "a top-level key", path)
         if name not in _TOP_KEYS:
@@ -254,6 +283,18 @@ def load_mapping(
             )
         if name == "sectors":
             sectors_node = value
+        elif name == "own_sectors":
+            own_line = key.start_mark.line + 1
+            text = _scalar(value, "own_sectors", path).strip().lower()
+            if text not in _BOOLEANS:
+                raise DataError(
+                    f"own_sectors = {show(text)}: must be true or false", path, own_line
+                )
+            own = _BOOLEANS[text]
+        elif name == "relatedness":
+            text = _scalar(value, "relatedness", path).strip()
+            matrix = os.path.join(os.path.dirname(os.path.abspath(path)), text)
+            own_line = own_line or key.start_mark.line + 1
     if not isinstance(sectors_node, yaml.MappingNode):
         raise DataError("'sectors:' must map sector names to lists of NACE codes", path, 1)
     items: list[_Item] = []
@@ -269,4 +310,7 @@ def load_mapping(
         items.append((sector, line, _codes(value, sector, path)))
     if not items:
         raise DataError("'sectors:' lists no sector", path, sectors_node.start_mark.line + 1)
-    return _build(items, path)
+    smap = _build(items, path)
+    lines = dict(seen)
+    return with_own_sectors(smap, own, matrix, own_line, lines)
+

@@ -144,6 +144,10 @@ class Economy:
         relatedness: (S, S) cosine similarity of capability profiles, diagonal 1.
         employment: (R, S) initial jobs by region and sector.
         rest_of_world: (S,) initial jobs of the rest of the world.
+        statistics: (S,) whether the initial employment of a sector is known (False
+            for a sector a data file has no statistics for; all True when synthetic).
+        closed: Whether the reference area is the model regions alone (from data with
+            ``data.reference=all``): no rest of the world exists to serve a market.
     """
 
     spec: EconomySpec
@@ -164,6 +168,12 @@ class Economy:
     employment: np.ndarray
     rest_of_world: np.ndarray
     focal: int
+    statistics: np.ndarray | None = None
+    closed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.statistics is None:
+            self.statistics = np.ones(len(self.sectors), dtype=bool)
 
     @property
     def n_regions(self) -> int:
@@ -185,7 +195,10 @@ class Economy:
         try:
             return self.sectors.index(name)
         except ValueError:
-            raise ConfigError(f"{where}: unknown sector {name!r}") from None
+            raise ConfigError(
+                f"{where}: unknown sector {name!r} (sectors of this economy: "
+                f"{', '.join(self.sectors)})"
+            ) from None
 
     def region_index(self, name: str, where: str) -> int:
         """Index of region ``name``; ConfigError naming ``where`` if unknown."""
@@ -207,6 +220,9 @@ class Economy:
         employment: np.ndarray | None = None,
         rest_of_world: np.ndarray | None = None,
         regions: list[str] | None = None,
+        relatedness: np.ndarray | None = None,
+        statistics: np.ndarray | None = None,
+        closed: bool = False,
     ) -> Economy:
         """Build the arrays; employment defaults to the synthetic, tilted mix.
 
@@ -216,6 +232,10 @@ class Economy:
                 (e.g. read from data); ``regions`` then names its rows.
             rest_of_world: (S,) jobs of the rest of the world to go with it.
             regions: Region names for the rows of ``employment``.
+            relatedness: (S, S) relatedness to use instead of the profiles' cosine
+                (the data's own sectors).
+            statistics: (S,) whether each sector's initial employment is known.
+            closed: The reference area is the model regions alone (no rest of world).
         """
         sectors = list(spec.sectors)
         secs = [spec.sectors[s] for s in sectors]
@@ -247,7 +267,10 @@ class Economy:
             demand_volatility=col("demand_volatility"),
             rd_intensity=col("rd_intensity"),
             va_per_job=col("va_per_job") / 1000.0,  # million EUR per job
-            relatedness=cosine_relatedness(profiles),
+            relatedness=_with_markets(
+                cosine_relatedness(profiles) if relatedness is None else relatedness,
+                closed and np.asarray(employment).sum(axis=0) <= 0,
+            ),
             challenge=np.array([[a in s.challenges for a in spec.challenge_areas] for s in secs]),
             eu_priority=np.array(
                 [[a in s.eu_priorities for a in spec.eu_priority_areas] for s in secs]
@@ -257,4 +280,25 @@ class Economy:
             employment=np.asarray(employment, dtype=float),
             rest_of_world=np.asarray(rest_of_world, dtype=float),
             focal=focal,
+            statistics=None if statistics is None else np.asarray(statistics, dtype=bool),
+            closed=closed,
         )
+
+
+def _with_markets(relatedness: np.ndarray, marketless: np.ndarray | bool) -> np.ndarray:
+    """Relatedness with sectors that have no market cut off from the others.
+
+    In a closed reference area (data with ``data.reference=all``) a sector with no
+    jobs anywhere has no world demand (sim.model.world) and never gets one: nobody
+    can enter it or diversify into it, and it is no capability a region lacks. Its
+    relatedness to every other sector is 0 (its own stays 1), so it draws no
+    entrants (7.5), no project targets (7.4) and no weight in relatedness density.
+    """
+    cut = np.asarray(marketless, dtype=bool)
+    if not cut.any():
+        return relatedness
+    phi = relatedness.copy()
+    phi[cut, :] = 0.0
+    phi[:, cut] = 0.0
+    phi[cut, cut] = 1.0
+    return phi

@@ -91,9 +91,10 @@ def picking_quality(growth: np.ndarray, picked: list[int], emerging: np.ndarray)
         chains that grew faster (1 = none did); ``picking_quality``: mean share of the
         other emerging chains each picked chain outgrew (1 = all, 0 = none);
         ``picked_below_emerging_median``: picked chains that grew less than the median
-        emerging chain. NaN (and 0) without picks.
+        emerging chain. NaN (and 0) without picks or without emerging chains (an
+        economy of the data's own sectors).
     """
-    if not picked:
+    if not picked or not np.any(emerging):
         nan = float("nan")
         return {"picking_rank": nan, "picking_quality": nan, "picked_below_emerging_median": 0.0}
     em = np.flatnonzero(emerging)

@@ -28,8 +28,9 @@ class WorldMarkets:
             self.row_share = np.where(self.demand > 0, row_va / self.demand, 0.0)
         # a sector nobody works in yet (an emerging value chain absent from the
         # statistics) still has a latent world market of world_share of all demand,
-        # served at first by the rest of the world
-        latent = self.demand <= 0
+        # served at first by the rest of the world; a closed reference area (the
+        # model regions alone) has no rest of the world to serve it
+        latent = (self.demand <= 0) & (not economy.closed)
         self.demand[latent] = economy.world_share[latent] * self.demand.sum()
         self.row_share[latent] = 1.0
         self.row_employment = economy.rest_of_world.copy()
