@@ -51,7 +51,9 @@ def mean_over_runs(
         if not path.is_file() or not {*keys, *values} <= set(pq.read_schema(path).names):
             continue
         frame = pd.read_parquet(path, columns=[*keys, *values])
-        sums = frame.groupby(keys, observed=True)[values].sum()
+        # min_count=1: a value missing in a run (rca of a sector without statistics)
+        # stays missing instead of summing to 0
+        sums = frame.groupby(keys, observed=True)[values].sum(min_count=1)
         ones = pd.Series(1, index=sums.index)
         total = sums if total is None else total.add(sums, fill_value=0.0)
         count = ones if count is None else count.add(ones, fill_value=0)

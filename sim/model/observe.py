@@ -96,10 +96,16 @@ class Recorder:
         return frame
 
     def specialisation_frame(self) -> pd.DataFrame:
-        """Tidy rca, rsca and relatedness density of the model regions per year."""
+        """Tidy rca, rsca and relatedness density of the model regions per year.
+
+        ``statistics`` is False for a sector the data has no statistics for; its
+        rca and rsca are NaN there (no specialisation value, docs/outputs.md).
+        """
         R = self.economy.n_regions
         reference = self.employment.sum(axis=1)
         values = rca(self.employment[:, :R], reference)
+        known = np.broadcast_to(self.economy.statistics, values.shape)
+        values = np.where(known, values, np.nan)
         idx = pd.MultiIndex.from_product(
             [self.years, self.economy.regions, self.economy.sectors],
             names=["year", "region", "sector"],
@@ -109,6 +115,7 @@ class Recorder:
                 "rca": values.ravel(),
                 "rsca": ((values - 1.0) / (values + 1.0)).ravel(),
                 "relatedness_density": self.density.ravel(),
+                "statistics": known.ravel(),
             },
             index=idx,
         ).reset_index()

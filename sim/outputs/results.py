@@ -66,6 +66,8 @@ def write_results(
     write_parquet(out_dir / "employment.parquet", employment)
     write_parquet(out_dir / "specialisation.parquet", specialisation)
     periods = period_means(specialisation, ["rca", "rsca"], years.start, settings.periods.length)
+    known = dict(zip(model.economy.sectors, model.economy.statistics.tolist(), strict=True))
+    periods["statistics"] = periods["sector"].map(known).astype(bool)
     write_parquet(out_dir / "specialisation_periods.parquet", periods)
     firms = rec.firm_frame()
     if firms is not None:
@@ -92,6 +94,7 @@ def write_results(
         summary["indicators"].update(model.policy.indicators(model))
     summary["spearhead_sectors"] = [model.economy.sectors[s] for s in spearheads or []]
     summary["focal_sectors"] = focal_sectors(model, periods)
+    summary["sectors_without_statistics"] = [s for s, k in known.items() if not k]
     write_json(out_dir / "summary.json", summary)
     write_text(out_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
     if settings.output.plots:

@@ -24,7 +24,10 @@ FIELDS = {
     "spearhead_sectors": "the focal region's spearhead value chains (empty without)",
     "focal_sectors": "the focal region's `employment` per sector in the last year and "
     "`rca_last_period` per sector in the last whole period (`s3sim-compare` measures the "
-    "baseline's spearhead indicators in the scenario's spearheads with them)",
+    "baseline's spearhead indicators in the scenario's spearheads with them); "
+    "`rca_last_period` is null for a sector without statistics",
+    "sectors_without_statistics": "sectors the data file has no statistics for (empty for "
+    "the synthetic economy and for the data's own sectors); their rca is null or NaN",
 }
 
 #: Every indicator of summary.json, in the order written; the last group comes from the

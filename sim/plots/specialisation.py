@@ -39,7 +39,9 @@ def plot_specialisation_by_period(
     coloured on an ordered palette). A horizontal line marks the neutral level: 0 for
     ``rsca``, 1 for ``rca``. Several rows for one period and sector (e.g. one per seed)
     are averaged, and the y label says so. A period whose ``whole`` column is False
-    (a partial last period) is hatched and named "partial" in the legend.
+    (a partial last period) is hatched and named "partial" in the legend. A sector
+    whose values are all missing, or whose optional ``statistics`` column is False
+    (the data had no statistics for it), gets no bar but the words "no statistics".
 
     Args:
         periods: Tidy frame with columns ``period`` (e.g. ``"1998-2001"``), ``region``,
@@ -65,6 +67,9 @@ def plot_specialisation_by_period(
     rows = select_region(periods, region, func)
     cells = rows.groupby(["sector", "period"], sort=False)[measure]
     table = cells.mean().unstack("period")
+    if "statistics" in rows.columns:
+        unknown = rows.loc[~rows["statistics"].astype(bool), "sector"].unique()
+        table.loc[table.index.isin(unknown)] = np.nan
     repeats = int(cells.size().max())
     period_order = sorted_periods(rows["period"])
     table = table.reindex(columns=period_order)
@@ -108,6 +113,10 @@ def plot_specialisation_by_period(
             zorder=2,
         )
     reference_line(ax, reference_level(measure))
+    no_statistics = table.isna().all(axis=1).to_numpy()
+    for position in x[no_statistics]:
+        ax.text(position, reference_level(measure), " no statistics", rotation=90,
+                ha="center", va="bottom", fontsize=7, color="0.4")  # fmt: skip
     rotate_labels(ax, [str(s) for s in order], x)
     ax.set_xlim(-0.6, n_sectors - 0.4)
     if measure == "rsca":
@@ -121,6 +130,9 @@ def plot_specialisation_by_period(
     ax.set_axisbelow(True)
     ax.set_title(title if title is not None else f"Relative specialisation of {region} by period")
     fig.legend(loc="outside right upper", title="period", frameon=False)
+    if no_statistics.any():
+        note = "No statistics: the data has no value for the sector; no specialisation drawn."
+        caption = f"{caption} {note}" if caption else note
     add_caption(fig, caption)
     return fig
 
@@ -133,7 +145,8 @@ def plot_rsca_heatmap(
     """Region x sector heatmap of the symmetric relative specialisation index in one period.
 
     The diverging colour scale is centred on 0 and fixed to [-1, 1], so figures are
-    comparable across runs. Missing cells are grey; with few cells, values are printed.
+    comparable across runs. Missing cells (e.g. sectors without statistics) are grey and
+    the caption says so; with few cells, values are printed.
     Several rows for one region and sector (e.g. one per seed) are averaged.
 
     Args:
@@ -196,5 +209,8 @@ def plot_rsca_heatmap(
     colourbar = fig.colorbar(image, ax=ax, shrink=0.9)
     colourbar.set_label("RSCA: > 0 specialised,\n< 0 under-represented")
     ax.set_title(f"Relative specialisation (RSCA), {period}")
+    if np.ma.getmaskarray(data).any():
+        note = "Grey: no value (a sector without statistics)."
+        caption = f"{caption} {note}" if caption else note
     add_caption(fig, caption)
     return fig
