@@ -48,7 +48,6 @@ _TOP_KEYS = {
     "own_sectors",
     "relatedness",
 }
-_BOOLEANS = {"true": True, "false": False}
 _EXCEPT = re.compile(r"\s+except\s+", re.IGNORECASE)
 
 
@@ -239,13 +238,8 @@ def load_mapping(
         if not isinstance(sectors, Mapping):
             raise DataError("'sectors' must map sector names to lists of codes", "<dict>")
         smap = SectorMapping.from_dict(sectors)  # type: ignore[arg-type]
-        if "sectors" not in source:
-            return smap
-        own = source.get("own_sectors", False)
-        if not isinstance(own, bool):
-            raise DataError(f"own_sectors = {show(own)}: must be true or false", "<dict>")
-        matrix = source.get("relatedness")
-        return with_own_sectors(smap, own, None if matrix is None else str(matrix), None)
+        keys = {k: (None, str(source[k])) for k in ("own_sectors", "relatedness") if k in source}
+        return with_own_sectors(smap, keys) if "sectors" in source else smap
     path = os.fspath(default_mapping_path() if source is None else source)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -272,7 +266,7 @@ def load_mapping(
     if not isinstance(root, yaml.MappingNode):
         raise DataError("the mapping file must hold a 'sectors:' block", path, 1)
     sectors_node = None
-    own, matrix, own_line = False, None, None
+    own_keys: dict[str, tuple[int | None, str]] = {}
     for key, value in root.value:
         name = _scalar(key, "a top-level key", path)
         if name not in _TOP_KEYS:
@@ -283,18 +277,8 @@ def load_mapping(
             )
         if name == "sectors":
             sectors_node = value
-        elif name == "own_sectors":
-            own_line = key.start_mark.line + 1
-            text = _scalar(value, "own_sectors", path).strip().lower()
-            if text not in _BOOLEANS:
-                raise DataError(
-                    f"own_sectors = {show(text)}: must be true or false", path, own_line
-                )
-            own = _BOOLEANS[text]
-        elif name == "relatedness":
-            text = _scalar(value, "relatedness", path).strip()
-            matrix = os.path.join(os.path.dirname(os.path.abspath(path)), text)
-            own_line = own_line or key.start_mark.line + 1
+        elif name in ("own_sectors", "relatedness"):
+            own_keys[name] = (key.start_mark.line + 1, _scalar(value, name, path).strip())
     if not isinstance(sectors_node, yaml.MappingNode):
         raise DataError("'sectors:' must map sector names to lists of NACE codes", path, 1)
     items: list[_Item] = []
@@ -310,7 +294,4 @@ def load_mapping(
         items.append((sector, line, _codes(value, sector, path)))
     if not items:
         raise DataError("'sectors:' lists no sector", path, sectors_node.start_mark.line + 1)
-    smap = _build(items, path)
-    lines = dict(seen)
-    return with_own_sectors(smap, own, matrix, own_line, lines)
-
+    return with_own_sectors(_build(items, path), own_keys, seen)

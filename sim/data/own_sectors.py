@@ -18,13 +18,14 @@ default sectors with that tag hold at least half of its weight.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.data.data_errors import DataError
+from sim.data.data_errors import DataError, show
 
 if TYPE_CHECKING:
     from sim.data.initial import InitialEmployment
@@ -44,30 +45,38 @@ TAG_SHARE = 0.5
 
 def with_own_sectors(
     smap: SectorMapping,
-    own: bool,
-    matrix: str | None,
-    line: int | None,
+    keys: Mapping[str, tuple[int | None, str]],
     lines: Mapping[str, int] | None = None,
 ) -> SectorMapping:
-    """The mapping with its own-sector settings, checked: every own sector has codes.
+    """The mapping with its ``own_sectors`` and ``relatedness`` keys, checked.
 
     Args:
         smap: The mapping as read.
-        own: The value of ``own_sectors``.
-        matrix: The ``relatedness`` CSV (resolved path), or ``None``.
-        line: Line of the ``own_sectors``/``relatedness`` key (for messages).
+        keys: ``own_sectors`` and ``relatedness`` as written, each with its line
+            (``None`` when not from a file); a relative matrix path is taken from the
+            mapping file's folder.
         lines: Line of each sector in the mapping file (for messages).
 
     Raises:
-        DataError: A matrix without own sectors, or an own sector without codes.
+        DataError: ``own_sectors`` is not true or false, a matrix is given without
+            own sectors, or an own sector has no codes.
     """
-    if matrix is not None and not own:
-        raise DataError(
-            "relatedness: a matrix is read only with own_sectors: true (the default "
-            "sectors take their relatedness from economy.sectors.*.profile)",
-            smap.source,
-            line,
-        )
+    line, text = keys.get("own_sectors", (None, "false"))
+    if text.lower() not in ("true", "false"):
+        raise DataError(f"own_sectors = {show(text)}: must be true or false", smap.source, line)
+    own = text.lower() == "true"
+    matrix = None
+    if "relatedness" in keys:
+        line, name = keys["relatedness"]
+        folder = os.path.dirname(os.path.abspath(smap.source)) if line is not None else ""
+        matrix = os.path.join(folder, name)
+        if not own:
+            raise DataError(
+                "relatedness: a matrix is read only with own_sectors: true (the default "
+                "sectors take their relatedness from economy.sectors.*.profile)",
+                smap.source,
+                line,
+            )
     if own:
         coded = {e.sector for e in smap.entries}
         for sector in smap.sectors:
