@@ -108,6 +108,7 @@ class LiveRun:
         values = np.stack(
             [rca(jobs[i, : economy.n_regions], jobs[i].sum(axis=0))[f] for i in range(t)]
         )
+        values[:, ~economy.statistics] = np.nan  # no statistics: no specialisation value
         frame = pd.DataFrame(
             {
                 "year": np.repeat(rec.years[:t], economy.n_sectors),
