@@ -13,6 +13,7 @@ import numpy as np
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.metrics import cosine_relatedness
+from sim.model.world import without_markets
 
 SECTOR_GROUPS = ("mature_manufacturing", "other_industry", "services", "emerging")
 GROUP_LABELS = {
@@ -267,7 +268,7 @@ class Economy:
             demand_volatility=col("demand_volatility"),
             rd_intensity=col("rd_intensity"),
             va_per_job=col("va_per_job") / 1000.0,  # million EUR per job
-            relatedness=_with_markets(
+            relatedness=without_markets(
                 cosine_relatedness(profiles) if relatedness is None else relatedness,
                 closed and np.asarray(employment).sum(axis=0) <= 0,
             ),
@@ -283,22 +284,3 @@ class Economy:
             statistics=None if statistics is None else np.asarray(statistics, dtype=bool),
             closed=closed,
         )
-
-
-def _with_markets(relatedness: np.ndarray, marketless: np.ndarray | bool) -> np.ndarray:
-    """Relatedness with sectors that have no market cut off from the others.
-
-    In a closed reference area (data with ``data.reference=all``) a sector with no
-    jobs anywhere has no world demand (sim.model.world) and never gets one: nobody
-    can enter it or diversify into it, and it is no capability a region lacks. Its
-    relatedness to every other sector is 0 (its own stays 1), so it draws no
-    entrants (7.5), no project targets (7.4) and no weight in relatedness density.
-    """
-    cut = np.asarray(marketless, dtype=bool)
-    if not cut.any():
-        return relatedness
-    phi = relatedness.copy()
-    phi[cut, :] = 0.0
-    phi[:, cut] = 0.0
-    phi[cut, cut] = 1.0
-    return phi
