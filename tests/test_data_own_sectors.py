@@ -6,7 +6,11 @@ import pytest
 from sim.cli import build_model
 from sim.data import DataError, example_path, load_initial_employment, load_mapping
 from sim.data.own_sectors import own_economy_spec
-from sim.data.relatedness_matrix import colocation_relatedness, read_relatedness
+from sim.data.relatedness_matrix import (
+    MAX_MATRIX_BYTES,
+    colocation_relatedness,
+    read_relatedness,
+)
 from sim.errors import ConfigError
 from sim.model.economy import EconomySpec
 from tests.conftest import compose_config
@@ -110,9 +114,15 @@ def test_a_bad_matrix_gets_one_line_naming_file_row_and_problem(tmp_path, text, 
     assert "\n" not in message
 
 
-def test_a_missing_matrix_file_is_one_line(tmp_path):
+def test_a_missing_folder_or_oversized_matrix_file_is_one_line(tmp_path):
     with pytest.raises(DataError, match="cannot read the relatedness matrix"):
         read_relatedness(str(tmp_path / "absent.csv"), ["a"])
+    with pytest.raises(DataError, match="not a regular file"):
+        read_relatedness(str(tmp_path), ["a"])
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"0" * (MAX_MATRIX_BYTES + 1))
+    with pytest.raises(DataError, match=f"larger than {MAX_MATRIX_BYTES} bytes"):
+        read_relatedness(str(big), ["a"])
 
 
 def test_colocation_is_hidalgo_proximity_with_a_unit_diagonal():
