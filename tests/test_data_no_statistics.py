@@ -123,7 +123,7 @@ def test_the_a10_example_with_its_own_ten_sectors_runs_end_to_end(tmp_path):
 
 
 def test_a_sector_without_a_market_is_related_to_nothing_but_itself():
-    from sim.model.world import without_markets
+    from sim.metrics.relatedness import without_markets
 
     phi = np.array([[1.0, 0.4, 0.7], [0.4, 1.0, 0.2], [0.7, 0.2, 1.0]])
     cut = without_markets(phi, np.array([False, True, False]))

@@ -26,28 +26,14 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
 from sim.data import nace
 from sim.data.data_errors import DataError, show
-from sim.data.own_sectors import with_own_sectors
-from sim.errors import ConfigError
+from sim.data.mapping_file import SectorItem, read_mapping_file
 
-_TOP_KEYS = {
-    "sectors",
-    "name",
-    "description",
-    "classification",
-    "notes",
-    "own_sectors",
-    "relatedness",
-}
 _EXCEPT = re.compile(r"\s+except\s+", re.IGNORECASE)
 
 
@@ -167,11 +153,7 @@ def _entry(sector: str, text: str, line: int | None, source: str) -> MappingEntr
     )
 
 
-_Item = tuple[str, int | None, list[tuple[str, int | None]]]
-"""A sector as read: name, line, and its codes with their lines."""
-
-
-def _build(items: list[_Item], source: str) -> SectorMapping:
+def _build(items: list[SectorItem], source: str) -> SectorMapping:
     entries: list[MappingEntry] = []
     for sector, line, codes in items:
         if not sector.strip():
@@ -195,24 +177,51 @@ def _build(items: list[_Item], source: str) -> SectorMapping:
     )
 
 
-def _scalar(node: yaml.Node, what: str, source: str) -> str:
-    if not isinstance(node, yaml.ScalarNode):
-        raise DataError(f"{what} must be a single value", source, node.start_mark.line + 1)
-    return str(node.value)
+def with_own_sectors(
+    smap: SectorMapping,
+    keys: Mapping[str, tuple[int | None, str]],
+    lines: Mapping[str, int] | None = None,
+) -> SectorMapping:
+    """The mapping with its ``own_sectors`` and ``relatedness`` keys, checked.
 
+    Args:
+        smap: The mapping as read.
+        keys: ``own_sectors`` and ``relatedness`` as written, each with its line
+            (``None`` when not from a file); a relative matrix path is taken from the
+            mapping file's folder.
+        lines: Line of each sector in the mapping file (for messages).
 
-def _codes(node: yaml.Node, sector: str, source: str) -> list[tuple[str, int | None]]:
-    if isinstance(node, yaml.ScalarNode):
-        empty = node.tag.endswith(":null") or node.value.strip() in ("", "~")
-        return [] if empty else [(node.value, node.start_mark.line + 1)]
-    if not isinstance(node, yaml.SequenceNode):
-        raise DataError(
-            f"sector {sector}: give a list of NACE codes", source, node.start_mark.line + 1
-        )
-    return [
-        (_scalar(item, f"sector {sector}: each code", source), item.start_mark.line + 1)
-        for item in node.value
-    ]
+    Raises:
+        DataError: ``own_sectors`` is not true or false, a matrix is given without
+            own sectors, or an own sector has no codes.
+    """
+    line, text = keys.get("own_sectors", (None, "false"))
+    if text.lower() not in ("true", "false"):
+        raise DataError(f"own_sectors = {show(text)}: must be true or false", smap.source, line)
+    own = text.lower() == "true"
+    matrix = None
+    if "relatedness" in keys:
+        line, name = keys["relatedness"]
+        folder = os.path.dirname(os.path.abspath(smap.source)) if line is not None else ""
+        matrix = os.path.join(folder, name)
+        if not own:
+            raise DataError(
+                "relatedness: a matrix is read only with own_sectors: true (the default "
+                "sectors take their relatedness from economy.sectors.*.profile)",
+                smap.source,
+                line,
+            )
+    if own:
+        coded = {e.sector for e in smap.entries}
+        for sector in smap.sectors:
+            if sector not in coded:
+                raise DataError(
+                    f"sector {sector} has no NACE code: with own_sectors: true every sector "
+                    "is defined by its codes",
+                    smap.source,
+                    (lines or {}).get(sector),
+                )
+    return replace(smap, own_sectors=own, relatedness=matrix)
 
 
 def load_mapping(
@@ -241,57 +250,5 @@ def load_mapping(
         keys = {k: (None, str(source[k])) for k in ("own_sectors", "relatedness") if k in source}
         return with_own_sectors(smap, keys) if "sectors" in source else smap
     path = os.fspath(default_mapping_path() if source is None else source)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise DataError(
-                "cannot read the file: not a regular file (a device, folder or pipe)", path
-            )
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-        check_yaml_text(data, path)
-        text = data.decode("utf-8-sig")
-    except OSError as err:
-        raise DataError(f"cannot read the mapping file ({err.strerror or err})", path) from None
-    except UnicodeDecodeError:
-        raise DataError("cannot decode the mapping file as UTF-8 text", path) from None
-    except ConfigError as err:  # too large, or aliases that expand too far
-        raise DataError(str(err).partition(": ")[2], path) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = getattr(err, "problem", None) or "malformed"
-        line = None if mark is None else mark.line + 1
-        raise DataError(f"not readable as YAML ({problem})", path, line) from None
-    if not isinstance(root, yaml.MappingNode):
-        raise DataError("the mapping file must hold a 'sectors:' block", path, 1)
-    sectors_node = None
-    own_keys: dict[str, tuple[int | None, str]] = {}
-    for key, value in root.value:
-        name = _scalar(key, "a top-level key", path)
-        if name not in _TOP_KEYS:
-            raise DataError(
-                f"unknown key {show(name)} (keys read: {', '.join(sorted(_TOP_KEYS))})",
-                path,
-                key.start_mark.line + 1,
-            )
-        if name == "sectors":
-            sectors_node = value
-        elif name in ("own_sectors", "relatedness"):
-            own_keys[name] = (key.start_mark.line + 1, _scalar(value, name, path).strip())
-    if not isinstance(sectors_node, yaml.MappingNode):
-        raise DataError("'sectors:' must map sector names to lists of NACE codes", path, 1)
-    items: list[_Item] = []
-    seen: dict[str, int] = {}
-    for key, value in sectors_node.value:
-        line = key.start_mark.line + 1
-        sector = _scalar(key, "a sector name", path).strip()
-        if sector in seen:
-            raise DataError(
-                f"sector {sector} is listed twice (also line {seen[sector]})", path, line
-            )
-        seen[sector] = line
-        items.append((sector, line, _codes(value, sector, path)))
-    if not items:
-        raise DataError("'sectors:' lists no sector", path, sectors_node.start_mark.line + 1)
-    return with_own_sectors(_build(items, path), own_keys, seen)
+    items, own_keys, lines = read_mapping_file(path)
+    return with_own_sectors(_build(items, path), own_keys, lines)

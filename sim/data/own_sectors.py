@@ -18,14 +18,12 @@ default sectors with that tag hold at least half of its weight.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.data.data_errors import DataError, show
+from sim.data.data_errors import DataError
 
 if TYPE_CHECKING:
     from sim.data.initial import InitialEmployment
@@ -41,53 +39,6 @@ _NUMERIC = (
 )
 TAG_SHARE = 0.5
 """Share of an own sector's weight that default sectors with a tag must hold to pass it on."""
-
-
-def with_own_sectors(
-    smap: SectorMapping,
-    keys: Mapping[str, tuple[int | None, str]],
-    lines: Mapping[str, int] | None = None,
-) -> SectorMapping:
-    """The mapping with its ``own_sectors`` and ``relatedness`` keys, checked.
-
-    Args:
-        smap: The mapping as read.
-        keys: ``own_sectors`` and ``relatedness`` as written, each with its line
-            (``None`` when not from a file); a relative matrix path is taken from the
-            mapping file's folder.
-        lines: Line of each sector in the mapping file (for messages).
-
-    Raises:
-        DataError: ``own_sectors`` is not true or false, a matrix is given without
-            own sectors, or an own sector has no codes.
-    """
-    line, text = keys.get("own_sectors", (None, "false"))
-    if text.lower() not in ("true", "false"):
-        raise DataError(f"own_sectors = {show(text)}: must be true or false", smap.source, line)
-    own = text.lower() == "true"
-    matrix = None
-    if "relatedness" in keys:
-        line, name = keys["relatedness"]
-        folder = os.path.dirname(os.path.abspath(smap.source)) if line is not None else ""
-        matrix = os.path.join(folder, name)
-        if not own:
-            raise DataError(
-                "relatedness: a matrix is read only with own_sectors: true (the default "
-                "sectors take their relatedness from economy.sectors.*.profile)",
-                smap.source,
-                line,
-            )
-    if own:
-        coded = {e.sector for e in smap.entries}
-        for sector in smap.sectors:
-            if sector not in coded:
-                raise DataError(
-                    f"sector {sector} has no NACE code: with own_sectors: true every sector "
-                    "is defined by its codes",
-                    smap.source,
-                    (lines or {}).get(sector),
-                )
-    return replace(smap, own_sectors=own, relatedness=matrix)
 
 
 def coverage_weights(smap: SectorMapping, default: SectorMapping, shares: np.ndarray) -> np.ndarray:

@@ -137,3 +137,24 @@ def relatedness_density(
     weighted = x @ w.T  # (..., R, S): sum_j x_rj phi_sj
     density = np.divide(weighted, total, out=np.zeros_like(weighted), where=total > 0)
     return np.clip(density, 0.0, 1.0)  # only trims rounding error
+
+
+def without_markets(relatedness: np.ndarray, marketless: np.ndarray | bool) -> np.ndarray:
+    """Relatedness with sectors that have no market cut off from the others.
+
+    ``phi'_st = 0`` when ``s`` or ``t`` has no market, ``phi'_ss = 1``, else ``phi_st``.
+    In a closed reference area (data with ``data.reference=all``) a sector with no
+    jobs anywhere has no world demand (sim.model.world.WorldMarkets) and never gets one: nobody
+    can enter it or diversify into it, and it is no capability a region lacks. Its
+    relatedness to every other sector is 0 (its own stays 1), so it draws no
+    entrants (ODD 7.5), no project targets (ODD 7.4) and no weight in relatedness
+    density. ``marketless`` False (an open reference area) returns ``relatedness`` itself.
+    """
+    cut = np.asarray(marketless, dtype=bool)
+    if not cut.any():
+        return relatedness
+    phi = relatedness.copy()
+    phi[cut, :] = 0.0
+    phi[:, cut] = 0.0
+    phi[cut, cut] = 1.0
+    return phi

@@ -13,7 +13,7 @@ import numpy as np
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.metrics import cosine_relatedness
-from sim.model.world import without_markets
+from sim.metrics.relatedness import without_markets
 
 SECTOR_GROUPS = ("mature_manufacturing", "other_industry", "services", "emerging")
 GROUP_LABELS = {

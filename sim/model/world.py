@@ -51,22 +51,3 @@ class WorldMarkets:
         self.growth = trend + e.demand_volatility * rng.standard_normal(e.n_sectors)
         self.demand *= np.exp(self.growth)
         self.technology *= np.exp(e.productivity_growth)
-
-
-def without_markets(relatedness: np.ndarray, marketless: np.ndarray | bool) -> np.ndarray:
-    """Relatedness with sectors that have no market cut off from the others.
-
-    In a closed reference area (data with ``data.reference=all``) a sector with no
-    jobs anywhere has no world demand (:class:`WorldMarkets`) and never gets one: nobody
-    can enter it or diversify into it, and it is no capability a region lacks. Its
-    relatedness to every other sector is 0 (its own stays 1), so it draws no
-    entrants (7.5), no project targets (7.4) and no weight in relatedness density.
-    """
-    cut = np.asarray(marketless, dtype=bool)
-    if not cut.any():
-        return relatedness
-    phi = relatedness.copy()
-    phi[cut, :] = 0.0
-    phi[:, cut] = 0.0
-    phi[cut, cut] = 1.0
-    return phi
