@@ -64,8 +64,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mesa_reference import STATISTICS, RunStats, run_reference  # noqa: E402
 
 from sim.cli import build_model, run  # noqa: E402
+from sim.config.assemble import assemble  # noqa: E402
 from sim.config.paths import config_dir  # noqa: E402
-from sim.config.settings import build_dynamics, build_economy, run_settings  # noqa: E402
 from sim.model.model import ClusterModel  # noqa: E402
 
 #: Phase label -> ClusterModel method, in the order of the year.
@@ -278,11 +278,11 @@ def measure_memory(
 # ---- the Mesa reference -----------------------------------------------------------------
 def run_core(config: dict[str, Any], seed: int, n: int) -> RunStats:
     """The real model's firm-level core (no policy layer) with the reference's statistics."""
-    settings = run_settings(config)
-    y = settings.years
+    parts = assemble(config)
+    y = parts.settings.years
     model = ClusterModel(
-        build_economy(config),
-        build_dynamics(config),
+        parts.economy,
+        parts.dynamics,
         seed=seed,
         start=y.start,
         end=y.end,
@@ -318,8 +318,9 @@ def compare_reference(n: int, seeds: int) -> dict[str, Any]:
     from scipy import stats
 
     config = compose([f"economy.n_firms={n}", "dynamics.innovation.start_rate=0"])
-    y = run_settings(config).years
-    economy, dynamics = build_economy(config), build_dynamics(config)
+    parts = assemble(config)
+    y = parts.settings.years
+    economy, dynamics = parts.economy, parts.dynamics
     real, ref = [], []
     for seed in range(seeds):
         real.append(run_core(config, seed, n))
@@ -503,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         return profile(scenario, 10_000 if args.quick else 100_000)
 
     plan = QUICK if args.quick else FULL
-    calendar = run_settings(compose()).years
+    calendar = assemble(compose()).settings.years
     load_before = os.getloadavg()[0]
     t_start = time.perf_counter()
     results: dict[str, Any] = {

@@ -35,8 +35,8 @@ import numpy as np
 from sim.model.competition import MAX_SHOCK_SCALE, scarcity_premium
 from sim.model.demography import PRODUCTIVITY_SPREAD, entry_weights, populate
 from sim.model.economy import Economy
-from sim.model.observe import current_density
 from sim.model.params import Dynamics
+from sim.model.regional import current_density
 from sim.model.streams import Stream, Streams
 from sim.model.world import WorldMarkets
 

@@ -22,10 +22,10 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.config import composed, hydra_hooks
-from sim.config.limits import check_firms, check_run
+from sim.config.assemble import assemble, build_model
 from sim.config.paths import config_dir
-from sim.config.safety import check_path_name, check_targets
-from sim.config.settings import build_dynamics, build_economy, run_settings, to_container
+from sim.config.safety import check_path_name
+from sim.config.settings import to_container
 from sim.errors import ConfigError
 from sim.model.model import ClusterModel
 from sim.outputs import manifest
@@ -34,58 +34,7 @@ from sim.outputs.results import write_results
 
 log = logging.getLogger("s3sim")
 hydra_hooks.install()  # scenario and experiment files are data: checked as Hydra composes
-
-
-def build_model(config: Mapping[str, Any]) -> ClusterModel:
-    """A ready-to-run model from a composed config (plain dict or DictConfig)."""
-    config = to_container(config)
-    # the scenario's instruments are checked by its parser, which names the file
-    check_targets({k: v for k, v in config.items() if k != "scenario"})
-    settings = run_settings(config)
-    check_run(config, settings)
-    economy = build_economy(config)
-    if economy.spec.source == "data":
-        check_data_years(settings, config.get("data") or {})
-    dynamics = build_dynamics(config)
-    jobs = float(economy.employment.sum())
-    check_firms(economy.spec.n_firms, jobs, dynamics.demography.exit_size)
-    from sim.policy import build_policy
-
-    policy = build_policy(config.get("scenario"), economy, settings, _scenario_file(config))
-    y = settings.years
-    return ClusterModel(
-        economy,
-        dynamics,
-        seed=settings.seed,
-        start=y.start,
-        end=y.end,
-        burn_in=y.burn_in,
-        firm_panel=settings.output.firm_panel,
-        policy=policy,
-    )
-
-
-def _scenario_file(config: Mapping[str, Any]) -> str | None:
-    """The file of the run's scenario as messages name it (kept anywhere on the search path)."""
-    choice = None
-    if HydraConfig.initialized():
-        choice = HydraConfig.get().runtime.choices.get("scenario")
-    name = choice or (config.get("scenario") or {}).get("name")
-    if not isinstance(name, str) or f"scenario/{name}" not in hydra_hooks.SOURCES:
-        return None
-    return hydra_hooks.shown(f"scenario/{name}")
-
-
-def check_data_years(settings, data: Mapping[str, Any]) -> None:
-    """A run from data starts the year after the data's year (the state at its end)."""
-    first = settings.years.start - settings.years.burn_in
-    if first != data.get("year", 0) + 1:
-        raise ConfigError(
-            f"years.start = {settings.years.start} with years.burn_in = {settings.years.burn_in}: "
-            f"a run from data.year = {data.get('year')} simulates first the year "
-            f"{data.get('year', 0) + 1} (e.g. years.start={data.get('year', 0) + 1} "
-            "years.burn_in=0)"
-        )
+__all__ = ["build_model", "main", "run"]
 
 
 def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) -> Path:
@@ -123,14 +72,15 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     scenario = (config.get("scenario") or {}).get("name", "no_policy")
     check_path_name(scenario, "scenario.name")
     t0 = time.perf_counter()
-    model = build_model(config)
-    settings = run_settings(config)
+    parts = assemble(config)
+    model = parts.model()
     manifest.claim(out_dir)
     manifest.clear(out_dir)  # an earlier run's files (another config, or killed mid-way)
     with manifest.recording(out_dir):
         model.run(progress=_show_progress())
         _warn_few_firms(model)
-        write_results(model, out_dir, config, settings, scenario, time.perf_counter() - t0)
+        elapsed = time.perf_counter() - t0
+        write_results(model, out_dir, config, parts.settings, scenario, elapsed)
     return out_dir
 
 

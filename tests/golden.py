@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from sim.cli import build_model
+from sim.config.assemble import build_model
 from tests.conftest import SMALL, compose_config
 
 PATH = Path(__file__).parent / "data" / "golden_runs.json"

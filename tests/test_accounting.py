@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import build_model, run
+from sim.cli import run
+from sim.config.assemble import build_model
 from sim.metrics import rca_frame
 from sim.model.economy import REST_OF_WORLD
 from tests.conftest import SMALL, compose_config

@@ -349,14 +349,15 @@ def _sweep(tmp_path: Path) -> Path:
 
 
 def _tool(name: str, argv: list[str], capsys) -> tuple[int, str]:
-    modules = {
-        "collect": "sim.experiments.collect",
-        "compare": "sim.experiments.compare",
-        "report": "sim.experiments.sweep_report",
-        "validate": "sim.validation.command",
+    entry_points = {
+        "collect": ("sim.experiments.commands", "collect_main"),
+        "compare": ("sim.experiments.commands", "compare_main"),
+        "report": ("sim.experiments.sweep_report", "main"),
+        "validate": ("sim.validation.command", "main"),
     }
+    module, function = entry_points[name]
     try:
-        status = importlib.import_module(modules[name]).main(argv)
+        status = getattr(importlib.import_module(module), function)(argv)
     except SystemExit as exc:  # argparse
         status = exc.code
     return status, capsys.readouterr().err

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from sim.cli import build_model
+from sim.config.assemble import build_model
 from sim.errors import ConfigError
 from tests.conftest import compose_config
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import build_model, run
+from sim.cli import run
+from sim.config.assemble import build_model
 from sim.data import example_path, load_initial_employment
 from sim.errors import ConfigError
 from sim.metrics import rca

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from sim.experiments import SweepError, collect, find_run_dirs, load_runs, progress
-from sim.experiments.collect import PANEL_SCHEMA, main
+from sim.experiments.collect import PANEL_SCHEMA
+from sim.experiments.commands import collect_main as main
 from tests.fake_sweep import (
     REGIONS,
     SECTORS,

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from sim.experiments import compare, compare_runs, write_comparison
-from sim.experiments.compare import main
+from sim.experiments.commands import compare_main as main
 from tests.fake_sweep import make_sweep
 
 N = 999  # bootstrap resamples: enough for the checks, fast

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from sim.experiments import compare_runs
-from sim.experiments.compare import main
+from sim.experiments.commands import compare_main as main
 from sim.experiments.power import (
     minimal_detectable_effect,
     pairing_gain,

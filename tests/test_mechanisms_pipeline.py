@@ -14,7 +14,8 @@ import pytest
 from sim.model.economy import Economy, EconomySpec
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.params import Dynamics, Innovation
-from sim.model.pipeline import ABANDON, ADVANCE, CAUSES, STALL, START, SUCCESS, innovate
+from sim.model.pipeline import innovate
+from sim.model.stages import CAUSES, Event
 from sim.model.streams import KeyedDraws, initial_keys
 from tests.conftest import compose_config
 
@@ -82,7 +83,7 @@ def test_a_firm_without_cash_does_not_start():
     p = Innovation(start_rate=1.0, knowledge_half=0.5, diversification=0.0)
     firms = make_firms(3, cash=[50.0, 0.0, -5.0], knowledge=20.0)
     out = year(firms, p)
-    assert events(out, START) == [0]
+    assert events(out, Event.START) == [0]
     np.testing.assert_array_equal(firms.project_stage, [0, NO_PROJECT, NO_PROJECT])
     assert firms.project_target[0] == 0 and firms.project_start[0] == 2000
 
@@ -97,13 +98,13 @@ def test_a_project_the_firm_cannot_pay_stalls_then_is_abandoned_for_money(max_st
     )
     for t in range(1, max_stall + 2):
         out = year(firms, p, t)
-        assert events(out, STALL) == [0]
+        assert events(out, Event.STALL) == [0]
         assert firms.cash[0] == 0.5 * cost  # nothing paid
         if t <= max_stall:
-            assert events(out, ABANDON) == []
+            assert events(out, Event.ABANDON) == []
             assert firms.project_stage[0] == 1 and firms.project_stall[0] == t
     # the (max_stall + 1)-th stalled year ends the project, for lack of money
-    assert events(out, ABANDON, "money") == [0]
+    assert events(out, Event.ABANDON, "money") == [0]
     assert firms.project_stage[0] == NO_PROJECT
     # the paying firm was never stalled and is in its (max_stall + 1)-th year
     assert firms.project_stage[1] == 1 and firms.project_stall[1] == 0
@@ -122,7 +123,7 @@ def test_the_stall_count_restarts_when_the_firm_pays_again():
     firms.cash[0] = 0.0
     for t in (4, 5):
         out = year(firms, p, t)
-    assert events(out, ABANDON) == [] and firms.project_stage[0] == 0
+    assert events(out, Event.ABANDON) == [] and firms.project_stage[0] == 0
 
 
 def test_a_paying_project_advances_after_each_stage_duration():
@@ -132,8 +133,8 @@ def test_a_paying_project_advances_after_each_stage_duration():
     for t in range(1, 9):
         out = year(firms, p, t)
         stages.append(int(firms.project_stage[0]))
-        advances += [t] * len(events(out, ADVANCE))
-        success += [t] * len(events(out, SUCCESS))
+        advances += [t] * len(events(out, Event.ADVANCE))
+        success += [t] * len(events(out, Event.SUCCESS))
     # 3 years of R&D, 1 of demonstration, 2 of industrialisation, 1 of marketisation
     assert advances == [3, 4, 6]
     assert success == [7]
@@ -162,7 +163,7 @@ def test_a_grant_lowers_the_payment_by_exactly_the_grant_up_to_the_amount_due():
     # R&D money (stage 0 only), split into the firm's own and the grant
     np.testing.assert_allclose(out.rd_own, [0.6 * d0, 0.0, 0.0, d0, 0.0], rtol=1e-14)
     np.testing.assert_allclose(out.rd_grant, [0.4 * d0, d0, 0.0, 0.0, 0.0], rtol=1e-14)
-    assert events(out, STALL) == [2]
+    assert events(out, Event.STALL) == [2]
     # a reservation is for one year's payment only
     assert (firms.grant == 0).all() and (firms.grant_funder == -1).all()
 
@@ -196,7 +197,7 @@ def test_a_successful_upgrade_raises_productivity_by_upgrade_gain():
     p = dataclasses.replace(QUIET, success=SURE, upgrade_gain=0.12)
     firms = make_firms(2, project_stage=3, project_target=0, cash=100.0, productivity=[0.05, -0.2])
     out = year(firms, p)
-    assert events(out, SUCCESS) == [0, 1]
+    assert events(out, Event.SUCCESS) == [0, 1]
     np.testing.assert_allclose(firms.productivity, [0.17, -0.08], rtol=1e-14)
     assert (firms.project_stage == NO_PROJECT).all()
     assert len(out.new_activity["region"]) == 0
@@ -216,7 +217,7 @@ def test_a_successful_diversification_returns_new_activity_in_the_target_sector(
         value_added=[2.0, 4.0, 1.0],
     )
     out = year(firms, p)
-    assert events(out, SUCCESS) == [0, 1, 2]
+    assert events(out, Event.SUCCESS) == [0, 1, 2]
     new = out.new_activity
     np.testing.assert_array_equal(new["region"], [0, 1])
     np.testing.assert_array_equal(new["sector"], [1, 2])
@@ -238,9 +239,9 @@ def test_with_success_forced_to_one_every_ending_stage_advances():
     p = dataclasses.replace(QUIET, success=SURE, success_knowledge=0.0)
     firms = stage_ends(p, 10)
     out = year(firms, p)
-    assert events(out, ADVANCE) == list(range(30))
-    assert events(out, SUCCESS) == list(range(30, 40))
-    assert events(out, ABANDON) == []
+    assert events(out, Event.ADVANCE) == list(range(30))
+    assert events(out, Event.SUCCESS) == list(range(30, 40))
+    assert events(out, Event.ABANDON) == []
     np.testing.assert_array_equal(firms.project_stage, np.repeat([1, 2, 3, NO_PROJECT], 10))
     assert (firms.project_years[:30] == 0).all()
 
@@ -250,8 +251,8 @@ def test_with_success_forced_to_zero_every_ending_stage_fails():
     firms = stage_ends(p, 10)
     before = firms.productivity.copy()
     out = year(firms, p)
-    assert events(out, ABANDON, "failure") == list(range(40))
-    assert events(out, ADVANCE) == [] and events(out, SUCCESS) == []
+    assert events(out, Event.ABANDON, "failure") == list(range(40))
+    assert events(out, Event.ADVANCE) == [] and events(out, Event.SUCCESS) == []
     assert (firms.project_stage == NO_PROJECT).all()
     np.testing.assert_array_equal(firms.productivity, before)
     # the stage was paid before it failed

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import build_model
+from sim.config.assemble import build_model
 from sim.errors import ConfigError
 from tests.conftest import SMALL, compose_config
 

@@ -2,11 +2,13 @@
 
 A small bottom-up run is stepped a few years into the reported period, so the
 government sees real applications (running projects of the instrument's
-stage). Each case then clears the reservations of that plan, gives the
-government commitments of its own choosing and calls the instrument's
-``allocate`` with a budget smaller than all requests.
+stage). Each case takes its own copy of that run, clears the reservations of
+its plan, gives the government commitments of its own choosing and lets it
+allocate a year plan in which only the instrument under test has money, less
+than all requests.
 """
 
+import copy
 import functools
 
 import numpy as np
@@ -14,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.cli import build_model
-from sim.policy.government import Commitments
+from sim.config.assemble import build_model
+from sim.policy.commitments import Commitments
+from sim.policy.government import YearPlan
 from sim.policy.instruments import Demonstrator, RDGrant
 from tests.conftest import compose_config
 
@@ -31,11 +34,42 @@ CONFIG = [
 
 
 @functools.cache
-def stepped_model():
+def _stepped():
     model = build_model(compose_config(CONFIG))
     while model.year <= model.start + 2:
         model.step()
     return model
+
+
+def stepped_model():
+    """A copy of the stepped run of its own: a test may change it freely."""
+    return copy.deepcopy(_stepped())
+
+
+def plan_for(model, inst, money=0.0, room_later=0.0):
+    """Next year's plan in which only ``inst`` has money (the same in every region)."""
+    policy = model.policy
+    shape = (len(policy.ledger.regions), len(policy.instrument_names))
+    available, room = np.zeros(shape), np.zeros(shape)
+    available[:, inst.index] = money
+    room[:, inst.index] = room_later
+    return YearPlan(
+        year=model.year,
+        instruments=[inst],
+        rule=policy.phase.rule,
+        available=available,
+        room_later=room,
+        running=np.flatnonzero(model.firms.project_stage >= 0),
+        clusters=policy.clusters,
+        spearheads=policy.spearheads,
+        coordinator=policy.coordinator,
+        draws=model.streams.keyed(model.year),
+    )
+
+
+def allocate(model, gov, inst, money, room_later):
+    """What ``gov`` commits for ``inst`` given ``money``."""
+    return gov.allocate(plan_for(model, inst, money, room_later)).committed[inst.index]
 
 
 def instrument(model, kind):
@@ -54,6 +88,8 @@ def busiest(model, inst):
     """The government with most applications for ``inst``, and those applications."""
     fresh(model)
     govs = model.policy.governments
+    for g in govs:
+        g.plan = plan_for(model, inst)
     apps = [g.applications(inst) for g in govs]
     best = int(np.argmax([len(a.index) for a in apps]))
     return govs[best], apps[best]
@@ -88,7 +124,7 @@ def test_commitments_are_paid_before_new_awards(k, spare):
     money = installment.sum() + spare * requests.sum()
     assert money - installment.sum() < requests.sum()
 
-    got = inst.allocate(gov, money, 1e12)
+    got = allocate(model, gov, inst, money, 1e12)
 
     firms = model.firms
     # the lowest-quality projects get their installment in full, before anything new
@@ -118,7 +154,7 @@ def test_a_budget_short_of_the_commitments_pays_them_pro_rata_and_nothing_new(k,
     committed, installment = commit_worst(model, gov, inst, apps, k)
     money = short * installment.sum()
 
-    got = inst.allocate(gov, money, 1e12)
+    got = allocate(model, gov, inst, money, 1e12)
 
     firms = model.firms
     assert firms.grant[committed] == pytest.approx(short * installment, rel=1e-9)
@@ -137,7 +173,7 @@ def test_commitments_of_firms_that_left_the_stage_are_dropped():
     model.firms.grant_funder[committed[1]] = 3
     model.firms.grant[committed[1]] = 0.5
 
-    inst.allocate(gov, installment.sum(), 0.0)
+    allocate(model, gov, inst, installment.sum(), 0.0)
 
     assert model.firms.grant[committed[0]] == 0.0
     assert model.firms.grant[committed[1]] == 0.5 and model.firms.grant_funder[committed[1]] == 3
@@ -156,6 +192,6 @@ def test_demonstrator_pays_its_commitments_before_collective_demonstrators():
     # it has gone to collective demonstrators (70 % of the budget is left)
     money = installment.sum() / 0.85
 
-    inst.allocate(gov, money, 1e12)
+    allocate(model, gov, inst, money, 1e12)
 
     assert model.firms.grant[committed] == pytest.approx(installment, rel=1e-12)

@@ -7,14 +7,12 @@ commitment recorded with ``left`` installments is taken in each of the ``left``
 allocations that follow, and never again.
 """
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.policy.government import Commitments
+from sim.policy.commitments import Commitments
 from sim.policy.ledger import FIELDS, Ledger
 
 
@@ -128,14 +126,14 @@ def test_a_two_year_commitment_is_taken_twice():
     c.add(np.array([7, 8]), 1, np.array([2.0, 3.0]), np.array([2, 0]))
     # firm 8 has nothing after the coming year: not recorded at all
     assert c.firm_id.tolist() == [7]
-    assert c.due_later(SimpleNamespace(index=1)) == 2.0
+    assert c.due_later(1) == 2.0
     ids, amounts = c.take(1)
     assert ids.tolist() == [7] and amounts.tolist() == [2.0]
-    assert c.due_later(SimpleNamespace(index=1)) == 2.0  # one more installment after this one
+    assert c.due_later(1) == 2.0  # one more installment after this one
     assert c.take(0)[0].tolist() == []  # another instrument's call takes nothing
     ids, amounts = c.take(1)
     assert ids.tolist() == [7] and amounts.tolist() == [2.0]
-    assert c.due_later(SimpleNamespace(index=1)) == 0.0
+    assert c.due_later(1) == 0.0
     assert c.take(1)[0].tolist() == []
 
 
@@ -182,7 +180,7 @@ def test_installments_are_taken_once_a_year_for_exactly_the_years_committed(hist
             later = sum(
                 e[1] for fid, e in expected.items() if e[0] == inst and e[2] and year < e[2][-1]
             )
-            assert c.due_later(SimpleNamespace(index=inst)) == pytest.approx(later, rel=1e-12)
+            assert c.due_later(inst) == pytest.approx(later, rel=1e-12)
         # ... and new awards are recorded after
         if year < len(plan):
             for inst, installment, left in plan[year]:

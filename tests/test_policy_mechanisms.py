@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import build_model
-from sim.model.pipeline import ABANDON, ADVANCE, STALL, START, SUCCESS
+from sim.config.assemble import build_model
+from sim.model.stages import Cause, Event, Stage
 from tests.conftest import compose_config
 
 INSTRUMENTS = ["rd_grant", "demonstrator", "industrialisation", "marketisation"]
@@ -54,7 +54,10 @@ def events(treatment: str, seed: int) -> dict[str, np.ndarray]:
     model = build_model(compose_config([*MECH, f"seed={seed}", *scenario]))
     model.run()
     chunks = model.recorder._events
-    return {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
+    columns = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
+    for column in columns.values():  # shared by the tests that read them: read-only
+        column.flags.writeable = False
+    return columns
 
 
 def firms_with(ev, stage, event, cause=None, year=None) -> set[int]:
@@ -69,13 +72,13 @@ def firms_with(ev, stage, event, cause=None, year=None) -> set[int]:
 def counts(ev, stage) -> np.ndarray:
     """Starts, completions, stalls and abandonments for money at ``stage``, all years."""
     at = ev["stage"] == stage
-    done = (ev["event"] == ADVANCE) | (ev["event"] == SUCCESS)
+    done = (ev["event"] == Event.ADVANCE) | (ev["event"] == Event.SUCCESS)
     return np.array(
         [
-            (at & (ev["event"] == START)).sum(),
+            (at & (ev["event"] == Event.START)).sum(),
             (at & done).sum(),
-            (at & (ev["event"] == STALL)).sum(),
-            (at & (ev["event"] == ABANDON) & (ev["cause"] == 1)).sum(),
+            (at & (ev["event"] == Event.STALL)).sum(),
+            (at & (ev["event"] == Event.ABANDON) & (ev["cause"] == Cause.MONEY)).sum(),
         ]
     )
 
@@ -101,12 +104,14 @@ def test_in_the_first_funded_year_a_grant_only_removes_shortfalls_at_its_stage(t
     for seed in SEEDS:
         base, treated = events("none", seed), events(treatment, seed)
         # the same projects start: a grant is no reason to start
-        assert firms_with(treated, 0, START, year=FIRST) == firms_with(base, 0, START, year=FIRST)
+        assert firms_with(treated, 0, Event.START, year=FIRST) == firms_with(
+            base, 0, Event.START, year=FIRST
+        )
         for s in range(4):
-            stalls = firms_with(treated, s, STALL, year=FIRST)
-            stalls_before = firms_with(base, s, STALL, year=FIRST)
-            gave_up = firms_with(treated, s, ABANDON, cause=1, year=FIRST)
-            gave_up_before = firms_with(base, s, ABANDON, cause=1, year=FIRST)
+            stalls = firms_with(treated, s, Event.STALL, year=FIRST)
+            stalls_before = firms_with(base, s, Event.STALL, year=FIRST)
+            gave_up = firms_with(treated, s, Event.ABANDON, cause=Cause.MONEY, year=FIRST)
+            gave_up_before = firms_with(base, s, Event.ABANDON, cause=Cause.MONEY, year=FIRST)
             if s == stage:
                 # lower costs can only let more firms pay
                 assert stalls <= stalls_before
@@ -180,13 +185,13 @@ def step_collaboration(c, money, p):
 
 def test_cluster_management_raises_collaboration_as_its_money_says():
     model = run_model(only("cluster_management"))
-    layer, p = model.policy, model.dynamics.clusters
-    frame = layer.frames(model)["clusters"]
-    led = layer.ledger
+    policy, p = model.policy, model.dynamics.clusters
+    frame = policy.frames(model)["clusters"]
+    led = policy.ledger
     cm = led.instruments.index("cluster_management")
     regions = model.economy.regions
-    n_clusters = pd.Series([c.region for c in layer.clusters]).value_counts()
-    for cluster in layer.clusters:
+    n_clusters = pd.Series([c.region for c in policy.clusters]).value_counts()
+    for cluster in policy.clusters:
         name = f"{regions[cluster.region]}/{model.economy.sectors[cluster.value_chain]}"
         rows = frame[frame["cluster"] == name]
         c, path = p.base_collaboration, []
@@ -201,9 +206,9 @@ def test_cluster_management_raises_collaboration_as_its_money_says():
     assert (last > p.base_collaboration + 0.1).all()
 
     # members draw the success bonus of their cluster's collaboration
-    support = layer.support(model)
+    support = policy.support(model)
     member = model.firms.cluster >= 0
-    collaboration = np.array([c.collaboration for c in layer.clusters])
+    collaboration = np.array([c.collaboration for c in policy.clusters])
     expected = p.success_effect * collaboration[model.firms.cluster[member]]
     assert support.success_bonus[member] == pytest.approx(expected, rel=1e-12)
     assert (support.success_bonus[~member] == 0).all()
@@ -219,10 +224,10 @@ def test_collaboration_decays_once_management_money_stops():
     change = {"instruments": {"cluster_management": {"share": 0.0}, "rd_grant": {"share": 0.3}}}
     config["scenario"]["timeline"] = {2004: change}
     model = run_model([], config)
-    layer, p = model.policy, model.dynamics.clusters
-    cm = layer.ledger.instruments.index("cluster_management")
-    assert layer.ledger.disbursed[4:, :, cm].sum() == 0.0  # nothing paid from 2004 on
-    frame = layer.frames(model)["clusters"].pivot(index="year", columns="cluster")
+    policy, p = model.policy, model.dynamics.clusters
+    cm = policy.ledger.instruments.index("cluster_management")
+    assert policy.ledger.disbursed[4:, :, cm].sum() == 0.0  # nothing paid from 2004 on
+    frame = policy.frames(model)["clusters"].pivot(index="year", columns="cluster")
     c = frame["collaboration"]
     # from 2004 on each year only decays toward the base: c' = c - decay (c - base)
     expected = c.loc[2003:2007].to_numpy() * (1 - p.decay) + p.decay * p.base_collaboration
@@ -232,10 +237,10 @@ def test_collaboration_decays_once_management_money_stops():
 # ---- shared pilots -------------------------------------------------------------------
 def test_pilot_access_lowers_demonstration_costs_in_every_consortium_region():
     model = run_model(only_pilots("vanguard"))
-    layer, e, pp = model.policy, model.economy, model.dynamics.pilots
-    pilots = list(layer.coordinator.pilots.values())
+    policy, e, pp = model.policy, model.economy, model.dynamics.pilots
+    pilots = list(policy.coordinator.pilots.values())
     assert pilots
-    led = layer.ledger
+    led = policy.ledger
     pilot = led.instruments.index("pilot")
     consortia = {r: [pl for pl in pilots if r in pl.regions] for r in range(e.n_regions)}
     for pl in pilots:
@@ -256,7 +261,7 @@ def test_pilot_access_lowers_demonstration_costs_in_every_consortium_region():
     # access of every region to every target sector: the best pilot it shares
     regions = np.repeat(np.arange(e.n_regions), e.n_sectors)
     targets = np.tile(np.arange(e.n_sectors), e.n_regions)
-    access = layer.coordinator.access(regions, targets, e.eu_priority)
+    access = policy.coordinator.access(regions, targets, e.eu_priority)
     for r, s, a in zip(regions, targets, access, strict=True):
         effects = [
             pl.capacity / (pl.capacity + pp.capacity_half)
@@ -266,14 +271,14 @@ def test_pilot_access_lowers_demonstration_costs_in_every_consortium_region():
         assert a == pytest.approx(max(effects, default=0.0), rel=1e-12)
 
     # a demonstration project of one firm per region, aimed at each pilot's area
-    assert all(c.demonstration_cost_factor() == 1.0 for c in layer.clusters)
+    assert all(c.demonstration_cost_factor() == 1.0 for c in policy.clusters)
     firms = model.firms
     for pl in pilots:
         target = int(np.flatnonzero(e.eu_priority[:, pl.area])[0])
         probe = np.array([np.flatnonzero(firms.region == r)[0] for r in range(e.n_regions)])
-        firms.project_stage[probe] = 1
+        firms.project_stage[probe] = Stage.DEMONSTRATION
         firms.project_target[probe] = target
-        factor = layer.support(model).cost_factor[probe]
+        factor = policy.support(model).cost_factor[probe]
         for r in range(e.n_regions):
             best = max(
                 (q.effect(pp.capacity_half) for q in consortia[r] if e.eu_priority[target, q.area]),
@@ -285,8 +290,8 @@ def test_pilot_access_lowers_demonstration_costs_in_every_consortium_region():
             elif not consortia[r]:
                 assert factor[r] == 1.0
         # the pilots cut demonstration costs only
-        firms.project_stage[probe] = 2
-        assert (layer.support(model).cost_factor[probe] == 1.0).all()
+        firms.project_stage[probe] = Stage.INDUSTRIALISATION
+        assert (policy.support(model).cost_factor[probe] == 1.0).all()
 
 
 def test_pilot_money_outside_a_vanguard_phase_is_not_spent():

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import build_model, run
+from sim.cli import run
+from sim.config.assemble import build_model
 from sim.config.paths import config_dir
 from tests.conftest import ROOT, SMALL, compose_config
 

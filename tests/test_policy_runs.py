@@ -16,9 +16,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from sim.cli import build_model
+from sim.config.assemble import build_model
 from sim.policy.instruments import PilotCoInvestment
-from sim.policy.layer import EU
+from sim.policy.ledger import EU
 from tests.conftest import compose_config
 
 SMALL_RUN = [
@@ -89,7 +89,7 @@ def run_scenario(p):
 @given(scenarios())
 def test_the_ledger_of_a_random_policy_mix(p):
     model = run_scenario(p)
-    layer, led = model.policy, model.policy.ledger
+    policy, led = model.policy, model.policy.ledger
     R = model.economy.n_regions
 
     # no more is paid than is available, nor more than was committed
@@ -110,7 +110,7 @@ def test_the_ledger_of_a_random_policy_mix(p):
     shares = np.array([p["shares"][n] for n in led.instruments])
     totals = led.new[:, :R].sum(axis=2)
     np.testing.assert_allclose(led.new[:, :R], totals[:, :, None] * shares, rtol=1e-12, atol=0)
-    basis = np.array([g.budget_basis for g in layer.governments])
+    basis = np.array([g.budget_basis for g in policy.governments])
     if p["basis"] == "start":
         np.testing.assert_allclose(totals, np.tile(p["rate"] * basis, (len(totals), 1)), rtol=1e-9)
     else:  # the last plan set the basis of the last year
@@ -137,20 +137,20 @@ def test_the_ledger_of_a_random_policy_mix(p):
         assert led.repaid.sum() == 0.0
 
     # every unit disbursed went to firms, clusters or pilots
-    received = layer.received
+    received = policy.received
     assert led.disbursed.sum() == pytest.approx(sum(received.values()), rel=1e-9, abs=TOL)
-    clusters = sum(c.received for c in layer.clusters)
+    clusters = sum(c.received for c in policy.clusters)
     assert clusters == pytest.approx(received["clusters"], rel=1e-9, abs=TOL)
-    pilots = layer.coordinator.pilots.values()
+    pilots = policy.coordinator.pilots.values()
     assert sum(pl.received for pl in pilots) == pytest.approx(received["pilots"], rel=1e-9, abs=TOL)
     # a region's pilot money is exactly what it put into its consortia
-    pilot = next(i.index for i in layer.instruments if isinstance(i, PilotCoInvestment))
+    pilot = next(i.index for i in policy.instruments if isinstance(i, PilotCoInvestment))
     for r in range(R):
         put_in = sum(pl.contributions.get(r, 0.0) for pl in pilots)
         assert led.disbursed[:, r, pilot].sum() == pytest.approx(put_in, rel=1e-9, abs=TOL)
     if EU in led.regions:
         eu = led.regions.index(EU)
-        assert led.disbursed[:, eu].sum() == pytest.approx(layer.coordinator.eu_paid, rel=1e-9)
+        assert led.disbursed[:, eu].sum() == pytest.approx(policy.coordinator.eu_paid, rel=1e-9)
     else:
         assert p["eu_top_up"] == 0.0
     if p["rule"] != "vanguard" or p["rate"] == 0.0:
@@ -159,7 +159,7 @@ def test_the_ledger_of_a_random_policy_mix(p):
     if p["shares"]["cluster_management"] == 0 and p["collective_share"] == 0:
         assert received["clusters"] == 0.0
     # what the examples reached (shown by --hypothesis-show-statistics)
-    event(f"pilots formed: {bool(layer.coordinator.pilots)}")
+    event(f"pilots formed: {bool(policy.coordinator.pilots)}")
     event(f"loans repaid: {led.repaid.sum() > 0}")
     event(f"carry-over capped: {bool((led.lapsed > TOL).any())}")
 
@@ -167,19 +167,19 @@ def test_the_ledger_of_a_random_policy_mix(p):
 def test_no_policy_moves_no_money():
     model = build_model(compose_config([*SMALL_RUN, "scenario=no_policy"]))
     model.run()
-    layer = model.policy
-    assert layer.instrument_names == []
-    assert layer.ledger.frame().empty
-    assert sum(layer.received.values()) == 0.0
-    indicators = layer.indicators(model)
+    policy = model.policy
+    assert policy.instrument_names == []
+    assert policy.ledger.frame().empty
+    assert sum(policy.received.values()) == 0.0
+    indicators = policy.indicators(model)
     # no grants: no deadweight to measure; no spearheads: no picks to judge
     undefined = ["deadweight_share", "deadweight_share_all_regions", "picking_rank"]
     undefined += ["picking_quality"]
     assert all(np.isnan(indicators.pop(k)) for k in undefined)
     assert all(v == 0.0 for k, v in indicators.items() if k != "spearheads_focal")
-    assert layer.clusters, "clusters form without policy too"
+    assert policy.clusters, "clusters form without policy too"
     base = model.dynamics.clusters.base_collaboration
-    assert all(c.collaboration == base and c.received == 0.0 for c in layer.clusters)
-    assert not layer.coordinator.pilots
+    assert all(c.collaboration == base and c.received == 0.0 for c in policy.clusters)
+    assert not policy.coordinator.pilots
     events = model.recorder.project_frame()
     assert (events["grant"] == 0).all() and (events["funder"] == -1).all()

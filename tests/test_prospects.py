@@ -96,7 +96,7 @@ def test_the_summary_reports_picking_quality():
     model = build_model(compose_config([*SMALL, "scenario=targeted", "seed=1"]))
     model.run()
     got = model.policy.indicators(model)
-    picked = model.policy.focal_spearhead_sectors(model)
+    picked = model.policy.spearhead_sectors(model.economy.focal)
     assert picked
     expect = picking_quality(
         model.prospects.realised_growth(model.markets.demand), picked, model.economy.emerging

@@ -42,14 +42,14 @@ def test_every_run_reports_its_deadweight(by_rank):
     for model in by_rank.values():
         ind = model.policy.indicators(model)
         f = model.economy.focal
-        layer = model.policy
+        policy = model.policy
         assert 0 <= ind["deadweight_share"] <= 1
         assert ind["deadweight_share"] == pytest.approx(
-            layer.deadweight_payments[f] / layer.funded_payments[f]
+            policy.deadweight_payments[f] / policy.funded_payments[f]
         )
         # the funded payments are those of project events with a grant
         events = model.recorder.project_frame()
-        assert layer.funded_payments.sum() == (events["grant"] > 0).sum()
+        assert policy.funded_payments.sum() == (events["grant"] > 0).sum()
 
 
 def test_aiming_at_additionality_lowers_the_deadweight(by_rank):

@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config.limits import Limits, read_limits
 from sim.config.safety import check_path_name, check_targets
+from sim.config.sources import enter_job, leave_job, shown
 from sim.errors import ConfigError
 from sim.outputs.manifest import check_run_folder, check_sweep_folder
 
@@ -40,10 +41,8 @@ def _select(cfg: DictConfig, key: str) -> Any:
 
 def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> None:
     """All checks of a freshly composed config (``top``: the command's own config)."""
-    from sim.config import hydra_hooks  # which wraps Hydra and calls this module
-
     choice = _select(cfg, "hydra.runtime.choices.scenario")
-    scenario_source = None if choice is None else hydra_hooks.shown(f"scenario/{choice}")
+    scenario_source = None if choice is None else shown(f"scenario/{choice}")
     check_targets(OmegaConf.to_container(cfg, resolve=False), "config", scenario_source)
     name = _select(cfg, "scenario.name")
     if name is not None:
@@ -141,9 +140,7 @@ def check_sweep_groups(cfg: DictConfig, overrides: list, sweeps: list, loader: A
         return
     fixed = [o.input_line for o in overrides if not o.is_sweep_override()]
     hydra_overrides = list(cfg.hydra.overrides.get("hydra") or [])
-    from sim.config import hydra_hooks
-
-    hydra_hooks.enter_job()
+    enter_job()
     try:
         for override in groups:
             for value in override.sweep_string_iterator():
@@ -153,4 +150,4 @@ def check_sweep_groups(cfg: DictConfig, overrides: list, sweeps: list, loader: A
                     run_mode=RunMode.RUN,
                 )
     finally:
-        hydra_hooks.leave_job()
+        leave_job()

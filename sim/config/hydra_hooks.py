@@ -31,26 +31,11 @@ from omegaconf.errors import OmegaConfBaseException
 from sim.config import composed
 from sim.config.paths import config_dir
 from sim.config.safety import check_file
+from sim.config.sources import SOURCES, enter_job, in_sweep_job, leave_job, shown
 from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
 from sim.errors import ConfigError
 
-#: Where each config file Hydra read came from, by Hydra's config path (``scenario/x``).
-SOURCES: dict[str, str] = {}
-_STATE = {"installed": False, "sweep_job": 0}
-
-
-def shown(config_path: str) -> str:
-    """The file a config came from, for messages.
-
-    Relative to the project when inside it (``scenarios/x.yaml``), else its
-    absolute path; ``config_path.yaml`` when unknown.
-    """
-    path = SOURCES.get(config_path)
-    if path is None:
-        return f"{config_path}.yaml"
-    root = config_dir().resolve().parent
-    full = Path(path)
-    return full.relative_to(root).as_posix() if root in full.parents else path
+_STATE = {"installed": False}
 
 
 def _read_bounded(path: str) -> bytes:
@@ -118,7 +103,7 @@ def _load_configuration(original, self: ConfigLoaderImpl, *args: Any, **kwargs: 
         return original(self, *args, **kwargs)
     run_mode = kwargs.get("run_mode", args[2] if len(args) > 2 else None)
     from_shell = kwargs.get("from_shell", args[3] if len(args) > 3 else True)
-    top = from_shell and not _STATE["sweep_job"]
+    top = from_shell and not in_sweep_job()
     try:
         cfg = original(self, *args, **kwargs)
         composed.check(cfg, run_mode, top, self)
@@ -146,16 +131,6 @@ def one_line(exc: BaseException) -> str:
             continue
         options.append(line.strip())
     return lines[0] + (f" (options: {', '.join(options)})" if options else "")
-
-
-def enter_job() -> None:
-    """Compose as a sweep job: a refused config raises instead of ending the process."""
-    _STATE["sweep_job"] += 1
-
-
-def leave_job() -> None:
-    """Back to composing the command's own config."""
-    _STATE["sweep_job"] -= 1
 
 
 def _load_sweep_config(original, self: ConfigLoaderImpl, *args: Any, **kwargs: Any):

@@ -1,19 +1,15 @@
-"""Run settings (seed, years, periods, outputs) and the assembly of a model from a config."""
+"""Run settings (seed, years, periods, outputs), where data comes from, and the plain config."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.limits import Limits, read_limits
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
-from sim.model.economy import Economy, EconomySpec, RegionSpec
-from sim.model.params import Dynamics
 
 
 @dataclass(frozen=True)
@@ -121,80 +117,3 @@ def run_settings(config: Mapping[str, Any]) -> RunSettings:
     """Parse the non-group top-level keys (``hydra`` and ``limits`` are read elsewhere)."""
     top = {k: v for k, v in config.items() if k not in (*GROUPS, "hydra", "limits")}
     return parse(RunSettings, top, "")
-
-
-def build_economy(config: Mapping[str, Any]) -> Economy:
-    """The economy of the config: the synthetic default or an initial state from data."""
-    spec = EconomySpec.from_config(config.get("economy"))
-    if spec.source != "data":
-        return Economy.from_spec(spec)
-    data = parse(DataSpec, config.get("data"), "data")
-    return economy_from_data(spec, data, read_limits(config.get("limits")))
-
-
-def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None = None) -> Economy:
-    """Regions' employment by sector read from a statistics export (sim.data).
-
-    Sectors (profiles, trends, tags) come from the economy config, or, with a
-    mapping of its own sectors, from the mapping (sim.data.own_sectors); the
-    regions and their employment, exactly as in the file after mapping, from the
-    data. Sectors the file has no statistics for start with no jobs and are marked
-    (``Economy.statistics``); under ``data.reference=all`` the reference area is
-    closed: no rest of the world, no latent market (sim.model.world.WorldMarkets).
-    """
-    from sim.data import load_initial_employment, load_mapping
-    from sim.data.own_sectors import own_economy_spec, own_relatedness
-
-    limits = limits or Limits()
-
-    for key in ("path", "year"):
-        if getattr(data, key) is None:
-            raise ConfigError(f"data.{key}: required with economy=from_data")
-    if not data.regions:
-        raise ConfigError("data.regions: name at least one region of the file")
-    mapping = load_mapping(data.mapping)
-    init = load_initial_employment(
-        data.path,
-        mapping,
-        year=data.year,
-        regions=data.regions,
-        reference=data.reference,
-        layout=data.layout,
-        unknown_codes=data.unknown_codes,
-        missing=data.missing,
-        max_bytes=limits.data_bytes,
-        max_rows=limits.data_rows,
-        filters=data.filters or None,
-    )
-    relatedness = None
-    if mapping.own_sectors:
-        spec, relatedness = own_economy_spec(spec, mapping), own_relatedness(mapping, init)
-    elif list(init.sectors) != list(spec.sectors):
-        extra = sorted(set(init.sectors) ^ set(spec.sectors))
-        raise ConfigError(
-            f"data.mapping: its sectors differ from economy.sectors ({', '.join(extra[:5])})"
-        )
-    focal = data.focal or init.regions[0]
-    if focal not in init.regions:
-        raise ConfigError(f"data.focal = {focal!r}: not among data.regions")
-    for name in data.vanguard:
-        if name not in init.regions:
-            raise ConfigError(f"data.vanguard: {name!r} is not among data.regions")
-    employment = np.asarray(init.employment, dtype=float)
-    rest = np.array(init.rest_of_world, dtype=float)
-    regions = {r: RegionSpec(vanguard=r in data.vanguard) for r in init.regions}
-    spec = replace(spec, regions=regions, focal_region=focal, synthetic=False)
-    return Economy.from_spec(
-        spec,
-        employment=employment,
-        rest_of_world=rest,
-        regions=list(init.regions),
-        relatedness=relatedness,
-        statistics=np.array([s not in init.without_statistics for s in spec.sectors]),
-        closed=data.reference == "all",
-    )
-
-
-def build_dynamics(config: Mapping[str, Any]) -> Dynamics:
-    """The firms' behavioural parameters."""
-    return Dynamics.from_config(config.get("dynamics"))

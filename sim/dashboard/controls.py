@@ -7,7 +7,8 @@ from dataclasses import replace
 import solara
 
 from sim.dashboard.levers import BASELINE, DataChoice, Levers, check
-from sim.policy.spec import PICKING, RULES
+from sim.policy.scenario import PICKING
+from sim.policy.selection import RULES
 
 ECONOMIES = ("default", "from data")
 EXAMPLE_DATA = DataChoice(

@@ -18,7 +18,8 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from sim.config.paths import config_dir
-from sim.policy.spec import PICKING, RULES
+from sim.policy.scenario import PICKING
+from sim.policy.selection import RULES
 
 BASELINE = "no_policy"
 SHARE_TOLERANCE = 1e-6

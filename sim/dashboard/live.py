@@ -123,10 +123,10 @@ class LiveRun:
 
     def spearhead_sectors(self) -> list[str]:
         """The focal region's spearhead value chains (empty before they are picked)."""
-        picked = getattr(self.model.policy, "focal_spearhead_sectors", None)
-        if picked is None:
+        policy, economy = self.model.policy, self.model.economy
+        if policy is None:
             return []
-        return [self.model.economy.sectors[s] for s in picked(self.model)]
+        return [economy.sectors[s] for s in policy.spearhead_sectors(economy.focal)]
 
     def chains(self, sectors: list[str]) -> pd.DataFrame:
         """Focal jobs in ``sectors`` by year: ``year``, ``sector``, ``run`` (scenario/baseline)."""

@@ -7,17 +7,14 @@ indicator. ``panel/`` is a Parquet dataset partitioned by scenario
 (``panel/scenario=<name>/part-<job>.parquet``) joining each run's employment and
 specialisation panels; ``run_id`` equals ``run_dir`` of runs.parquet.
 
-Command line: ``s3sim-collect SWEEP_DIR [--out DIR]``.
+Command line: ``s3sim-collect SWEEP_DIR [--out DIR]`` (sim.experiments.commands).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
-import sys
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -244,26 +241,6 @@ def load_runs(
             return runs, folder, None
     result = collect(sweep_dir, out_dir)
     return result.runs, result.out_dir, result
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``s3sim-collect SWEEP_DIR [--out DIR]``.
-
-    Returns:
-        0 on success, 2 on unusable input (one line on stderr).
-    """
-    description = "Collect the complete runs of a sweep into runs.parquet and panel/."
-    parser = argparse.ArgumentParser(prog="s3sim-collect", description=description)
-    parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
-    parser.add_argument("--out", type=Path, default=None, help="output directory")
-    args = parser.parse_args(argv)
-    try:
-        result = collect(args.sweep_dir, args.out)
-    except (SweepError, OSError) as exc:
-        print(f"s3sim-collect: error: {exc}", file=sys.stderr)
-        return 2
-    print(result.summary_line())
-    return 0
 
 
 def _runs_frame(rows: list[dict]) -> pd.DataFrame:

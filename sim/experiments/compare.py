@@ -10,23 +10,21 @@ For each indicator the table also gives the minimal detectable effect at the see
 used and, with a target half-width, the seeds needed (sim.experiments.power).
 
 Command line: ``s3sim-compare SWEEP_DIR [--baseline no_policy] [--out DIR]
-[--target-half-width X | X%]``.
+[--target-half-width X | X%]`` (sim.experiments.commands).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pandas as pd
 
 from sim.experiments.comparison_cells import cost_per_job_cell, paired_cell
 from sim.experiments.paired_stats import rng_for
 from sim.experiments.power import TargetHalfWidth, parse_target_half_width, seeds_needed
-from sim.experiments.sweep import SPEARHEADS, SweepError, natural_key, override_columns
+from sim.experiments.sweep import SPEARHEADS, natural_key, override_columns
 
 COST_PER_JOB = "cost_per_job"
 DEFAULT_INDICATORS: tuple[str, ...] = (
@@ -229,96 +227,6 @@ def compare_runs(
     if len(unpaired_frame):
         notes.append(f"runs not paired: {len(unpaired_frame)} (see the list of unpaired runs)")
     return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence, target)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``s3sim-compare SWEEP_DIR [--baseline NAME] [--out DIR]``.
-
-    Reads runs.parquet when it is up to date, else collects the sweep first; writes
-    comparison.csv and comparison.md.
-
-    Returns:
-        0 on success, 2 on unusable input (one line on stderr).
-    """
-    from sim.experiments.collect import load_runs
-    from sim.experiments.tables import write_comparison
-
-    description = "Compare scenarios with a baseline on paired seeds."
-    parser = argparse.ArgumentParser(prog="s3sim-compare", description=description)
-    parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
-    parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
-    parser.add_argument("--out", type=Path, default=None, help="output directory")
-    parser.add_argument("--indicators", default=None, help="comma-separated indicator names")
-    parser.add_argument(
-        "--n-resamples",
-        type=resamples,
-        default=9999,
-        help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
-    )
-    parser.add_argument("--confidence", type=confidence_level, default=0.95, help="in (0, 1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    parser.add_argument(
-        "--target-half-width",
-        default=None,
-        metavar="X|X%",
-        help="wanted 95%% half-width (indicator units, or X%% of the baseline mean): "
-        "report the seeds needed",
-    )
-    args = parser.parse_args(argv)
-    indicators = args.indicators.split(",") if args.indicators else None
-    target = None
-    if args.target_half_width is not None:
-        try:
-            target = parse_target_half_width(args.target_half_width)
-        except ValueError as exc:
-            print(f"s3sim-compare: error: {exc}", file=sys.stderr)
-            return 2
-    try:
-        runs, data_dir, collected = load_runs(args.sweep_dir, args.out)
-        if collected is not None:
-            print(collected.summary_line())
-        result = compare_runs(
-            runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed, target
-        )
-        if result.table.empty:  # keep an earlier comparison rather than write an empty one
-            asked = ", ".join(indicators or DEFAULT_INDICATORS)
-            raise ValueError(f"nothing to compare (indicators: {asked}; see the notes)")
-        csv_path, md_path = write_comparison(result, args.out or args.sweep_dir)
-    except (SweepError, ValueError, OSError) as exc:
-        print(f"s3sim-compare: error: {args.sweep_dir}: {exc}", file=sys.stderr)
-        return 2
-    for note in result.notes:
-        print(f"s3sim-compare: note: {note}", file=sys.stderr)
-    n_scenarios = result.table["scenario"].nunique()
-    print(f"compared {n_scenarios} scenarios with {args.baseline} -> {csv_path}, {md_path}")
-    return 0
-
-
-#: Most bootstrap resamples per interval: 10^5 puts the Monte Carlo error of a 95 %
-#: bound far below the sampling error of any sweep; memory grows with it.
-MAX_RESAMPLES = 100_000
-
-
-def resamples(text: str) -> int:
-    """``--n-resamples``: a whole number in 1..MAX_RESAMPLES (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= MAX_RESAMPLES:
-        raise argparse.ArgumentTypeError(f"{value} is outside 1..{MAX_RESAMPLES:,} (the limit)")
-    return value
-
-
-def confidence_level(text: str) -> float:
-    """``--confidence``: a level strictly between 0 and 1 (argparse type)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:  # also refuses nan
-        raise argparse.ArgumentTypeError(f"{text} must be strictly between 0 and 1, e.g. 0.95")
-    return value
 
 
 def _prepare(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:

@@ -21,7 +21,8 @@ import pandas as pd
 from sim.experiments import figures
 from sim.experiments.aggregate import sector_groups
 from sim.experiments.collect import PANEL_DIR, load_runs
-from sim.experiments.compare import MAX_RESAMPLES, ComparisonResult, compare_runs, resamples
+from sim.experiments.commands import MAX_RESAMPLES, resamples
+from sim.experiments.compare import ComparisonResult, compare_runs
 from sim.experiments.figures import FigureContext
 from sim.experiments.markup import (
     Block,

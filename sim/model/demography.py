@@ -1,4 +1,4 @@
-"""The firm population's birth and death: the initial draw, entry and exit (step 6)."""
+"""The firm population's birth and death: the initial draw, entry, spin-offs and exit (step 6)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from scipy.stats import poisson
 
 from sim.model.economy import Economy
 from sim.model.firms import Firms
-from sim.model.params import Demography, Dynamics
-from sim.model.streams import Draw, KeyedDraws, cell_keys, entrant_keys, initial_keys
+from sim.model.params import Demography, Dynamics, Innovation
+from sim.model.streams import (
+    Draw,
+    KeyedDraws,
+    cell_keys,
+    entrant_keys,
+    initial_keys,
+    spin_off_keys,
+)
 from sim.model.world import WorldMarkets
 
 #: Tail exponent of the initial firm-size draw (Axtell 2001: 1.06 for US firms).
@@ -152,3 +159,50 @@ def enter(
     extra = max(p.entrant_size - p.exit_size, 1e-9)
     size = p.exit_size + extra * draws.exponential(Draw.ENTRANT_SIZE, keys)
     return add_entrants(firms, markets, region, sector, size, np.zeros(len(cells)), keys, draws)
+
+
+def exit_and_enter(
+    firms: Firms,
+    markets: WorldMarkets,
+    economy: Economy,
+    density: np.ndarray,
+    new_activity: dict[str, np.ndarray],
+    p: Demography,
+    innovation: Innovation,
+    draws: KeyedDraws,
+) -> tuple[int, int]:
+    """The year's turnover: exits, ageing, entry, then spin-offs of successful projects.
+
+    Args:
+        firms: The firm population (compacted and appended in place).
+        markets: World markets (demand growth, technology).
+        economy: The economy.
+        density: (R, S) relatedness density of the regions (last stock-taking).
+        new_activity: Region, sector, knowledge intensity and parent key of the
+            establishments that successful diversification projects create
+            (pipeline ``Outcome``); each is keyed by its parent and the year.
+        p: Entry and exit parameters.
+        innovation: Pipeline parameters (``new_activity_size``).
+        draws: This year's keyed draws (exit, entry and entrants by key).
+
+    Returns:
+        The numbers of firms that exited and that entered (spin-offs included).
+    """
+    leaving = exits(firms, p, draws)
+    firms.keep(~leaving)
+    firms.age += 1
+    employment = firms.by_cell(firms.employment, economy.n_regions, economy.n_sectors)
+    weights = entry_weights(economy, employment, density, markets.growth, p)
+    new = enter(firms, markets, economy, weights, p, draws)
+    size = np.full(len(new_activity["region"]), innovation.new_activity_size)
+    spun = add_entrants(
+        firms,
+        markets,
+        new_activity["region"],
+        new_activity["sector"],
+        size,
+        new_activity["intensity"],
+        spin_off_keys(new_activity["parent"], draws.year),
+        draws,
+    )
+    return int(leaving.sum()), (new.stop - new.start) + (spun.stop - spun.start)

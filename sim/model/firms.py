@@ -86,6 +86,15 @@ class Firms:
         for name, arr in self._data.items():
             setattr(self, name, arr[: self.n])
 
+    def __deepcopy__(self, memo: dict) -> Firms:
+        # the attribute views must point into the copy's own columns
+        twin = Firms.__new__(Firms)
+        memo[id(self)] = twin
+        twin._data = {name: arr.copy() for name, arr in self._data.items()}
+        twin.n, twin.next_id = self.n, self.next_id
+        twin._refresh()
+        return twin
+
     @property
     def capacity(self) -> int:
         """Number of allocated slots."""

@@ -6,22 +6,26 @@ from typing import Protocol
 
 import mesa
 import numpy as np
+import pandas as pd
 from tqdm import tqdm
 
 from sim.model.competition import compete
-from sim.model.demography import add_entrants, enter, entry_weights, exits, populate
+from sim.model.demography import exit_and_enter, populate
 from sim.model.economy import Economy
 from sim.model.knowledge import add_project_rd, learn
-from sim.model.observe import Recorder, current_density
+from sim.model.observe import Recorder
 from sim.model.params import Dynamics
 from sim.model.pipeline import Outcome, Support, innovate
 from sim.model.prospects import Prospects
-from sim.model.streams import Stream, Streams, spin_off_keys
+from sim.model.regional import RegionalSpecialisation
+from sim.model.streams import Stream, Streams
 from sim.model.world import WorldMarkets
 
 
-class PolicyLayer(Protocol):
-    """What the model asks of a policy (see sim.policy); ``None`` means no policy."""
+class PolicyHooks(Protocol):
+    """What the model asks of a policy (sim.policy.Policy); ``None`` means no policy."""
+
+    instrument_names: list[str]
 
     def setup(self, model: ClusterModel) -> None:
         """Create governments, clusters and the coordinator as agents of ``model``."""
@@ -38,9 +42,18 @@ class PolicyLayer(Protocol):
     def allocate(self, model: ClusterModel, outcome: Outcome) -> None:
         """Step 5: governments allocate the year's budget."""
 
+    def spearhead_sectors(self, region: int) -> list[int]:
+        """Spearhead value chains of a region."""
+
+    def frames(self, model: ClusterModel) -> dict[str, pd.DataFrame]:
+        """The policy's tables (ledger, clusters), by output name."""
+
+    def indicators(self, model: ClusterModel) -> dict[str, float]:
+        """The policy's headline indicators for summary.json."""
+
 
 class ClusterModel(mesa.Model):
-    """Regions, sectors and firms over simulated years, with an optional policy layer.
+    """Regions, sectors and firms over simulated years, with an optional policy.
 
     Args:
         economy: The economy's structure and initial employment.
@@ -51,7 +64,8 @@ class ClusterModel(mesa.Model):
         burn_in: Years simulated before ``start`` and not reported.
         n_firms: Number of initial firms (default: the economy's).
         firm_panel: Keep every firm's state every reported year.
-        policy: The policy layer, or None for the no-policy counterfactual.
+        policy: The policy (governments, clusters, the coordinator as Mesa agents),
+            or None for a run without any policy agents.
     """
 
     def __init__(
@@ -65,7 +79,7 @@ class ClusterModel(mesa.Model):
         burn_in: int = 10,
         n_firms: int | None = None,
         firm_panel: bool = False,
-        policy: PolicyLayer | None = None,
+        policy: PolicyHooks | None = None,
     ):
         self.streams = Streams(seed)
         super().__init__(rng=self.streams.mesa_seed())
@@ -85,10 +99,7 @@ class ClusterModel(mesa.Model):
             self.streams.get(Stream.SETUP),
         )
         self.initial_firms = self.firms.n  # drawn; economy.n_firms only approximately
-        employment = self.firms.by_cell(self.firms.employment, economy.n_regions, economy.n_sectors)
-        self.rca, self.density = current_density(economy, employment, self.markets.row_employment)
-        self.region_jobs = employment.sum(axis=1)
-        self.region_jobs_start = self.region_jobs / self.region_jobs.sum()
+        self.specialisation = RegionalSpecialisation(economy, self.firms, self.markets)
         self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
         self.policy = policy
         self.outcome: Outcome | None = None
@@ -106,6 +117,7 @@ class ClusterModel(mesa.Model):
         self.innovate()
         self.allocate_budgets()
         self.enter_and_exit()
+        self.take_stock()
         self.observe()
         self.year += 1
 
@@ -137,16 +149,11 @@ class ClusterModel(mesa.Model):
             self.economy,
             self.dynamics.competition,
             self.streams.keyed(self.year),
-            self.rca,
-            self.density,
-            self.tightness(),
+            self.specialisation.rca,
+            self.specialisation.density,
+            self.specialisation.tightness(),
             tax,
         )
-
-    def tightness(self) -> np.ndarray:
-        """(R,) each region's share of the regions' employment over its share at the start."""
-        share = self.region_jobs / self.region_jobs.sum()
-        return share / self.region_jobs_start
 
     def learn(self) -> None:
         """3. Knowledge from own R&D and spillovers; productivity follows knowledge."""
@@ -167,7 +174,7 @@ class ClusterModel(mesa.Model):
             self.firms,
             self.economy,
             self.markets.technology,
-            self.density,
+            self.specialisation.density,
             self.growth_signal(),
             self.dynamics.innovation,
             self.streams.keyed(self.year),
@@ -199,41 +206,27 @@ class ClusterModel(mesa.Model):
 
     def enter_and_exit(self) -> None:
         """6. Exit of small, loss-making and infant firms; entry by growth and relatedness."""
-        draws = self.streams.keyed(self.year)
-        d = self.dynamics.demography
-        leaving = exits(self.firms, d, draws)
-        self.exited = int(leaving.sum())
-        self.firms.keep(~leaving)
-        self.firms.age += 1
-        e = self.economy
-        employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
-        weights = entry_weights(e, employment, self.density, self.markets.growth, d)
-        new = enter(self.firms, self.markets, e, weights, d, draws)
-        spin = self.outcome.new_activity
-        size = np.full(len(spin["region"]), self.dynamics.innovation.new_activity_size)
-        keys = spin_off_keys(spin["parent"], self.year)
-        spun = add_entrants(
+        self.exited, self.entered = exit_and_enter(
             self.firms,
             self.markets,
-            spin["region"],
-            spin["sector"],
-            size,
-            spin["intensity"],
-            keys,
-            draws,
+            self.economy,
+            self.specialisation.density,
+            self.outcome.new_activity,
+            self.dynamics.demography,
+            self.dynamics.innovation,
+            self.streams.keyed(self.year),
         )
-        self.entered = (new.stop - new.start) + (spun.stop - spun.start)
+
+    def take_stock(self) -> None:
+        """The regions' specialisation and jobs after the year's turnover (read next year)."""
+        self.specialisation.update(self.firms, self.markets)
 
     def observe(self) -> None:
         """7. Employment, firms, specialisation, project events and the firm panel."""
-        e = self.economy
-        employment = self.firms.by_cell(self.firms.employment, e.n_regions, e.n_sectors)
-        self.rca, self.density = current_density(e, employment, self.markets.row_employment)
-        self.region_jobs = employment.sum(axis=1)
         if self.year < self.start:
             return
         t = self.year - self.start
-        self.recorder.observe(t, self.firms, self.markets, self.density)
+        self.recorder.observe(t, self.firms, self.markets, self.specialisation.density)
         self.recorder.entries[t] = self.entered
         self.recorder.exits[t] = self.exited
         self.recorder.add_events(self.outcome.events)

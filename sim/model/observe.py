@@ -5,25 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.metrics import rca, relatedness_density
+from sim.metrics import rca
 from sim.model.economy import REST_OF_WORLD, Economy
 from sim.model.firms import Firms
-from sim.model.pipeline import CAUSES, EVENTS
+from sim.model.stages import CAUSES, EVENTS
 from sim.model.world import WorldMarkets
-
-
-def current_density(
-    economy: Economy, employment: np.ndarray, row_employment: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rca and relatedness density (R, S) of the current employment.
-
-    The reference area is all regions plus the rest of the world; a region is
-    specialised in a sector when rca >= 1; density uses the profile relatedness
-    with the sector's own proximity excluded.
-    """
-    reference = employment.sum(axis=0) + row_employment
-    values = rca(employment, reference)
-    return values, relatedness_density(values >= 1.0, economy.relatedness)
 
 
 class Recorder:

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
-
-N_STAGES = 4
-STAGES = ("rd", "demonstration", "industrialisation", "marketisation")
+from sim.model.stages import N_STAGES, STAGES
 
 
 @dataclass(frozen=True)

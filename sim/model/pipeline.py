@@ -3,7 +3,7 @@
 Stages: R&D, demonstration, industrialisation, marketisation. Each firm has at
 most one project. A project pays a yearly cost in each stage from the firm's
 cash, less any grant a funder reserved for it (the funding seam: the ``grant``
-column, filled by the policy layer). A firm that cannot pay stalls; after
+column, filled by the policy). A firm that cannot pay stalls; after
 ``max_stall`` stalled years it abandons. At the end of a stage the project
 succeeds with a probability rising with knowledge and relatedness, or fails.
 Costs rise steeply after R&D, so the valley of death between demonstration and
@@ -20,17 +20,13 @@ from sim.model.economy import Economy
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import Innovation
+from sim.model.stages import Cause, Event, Stage
 from sim.model.streams import Draw, KeyedDraws
-
-# event codes of projects.parquet
-START, ADVANCE, STALL, ABANDON, SUCCESS, PAY = range(6)
-EVENTS = ("start", "advance", "stall", "abandon", "success", "pay")
-CAUSES = ("", "money", "failure")
 
 
 @dataclass
 class Support:
-    """What the policy layer adds to projects this year (all per firm, length n).
+    """What the policy adds to projects this year (all per firm, length n).
 
     Attributes:
         cost_factor: Multiplier of the stage cost (below 1 with pilot access).
@@ -46,7 +42,7 @@ class Outcome:
     """What the pipeline did this year.
 
     Attributes:
-        events: Columns of the year's project events (see :data:`EVENTS`).
+        events: Columns of the year's project events (see :class:`Event`).
         paid_grant: (n,) grant money actually used by each firm this year.
         paid_funder: (n,) instrument index of the funder of that grant (-1 for none).
         rd_own: (n,) the firm's own money spent in the R&D stage.
@@ -79,7 +75,7 @@ def stage_cost(
         employment: Jobs of the firms running the projects.
         technology: (S,) value added per job of each sector's reference technology.
         p: Pipeline parameters.
-        stage: Stage index of each project (0 = R&D ... 3 = marketisation).
+        stage: Stage of each project (:class:`Stage`).
         target: Target sector of each project.
     """
     cost = np.asarray(p.cost)[stage]
@@ -154,11 +150,11 @@ def innovate(
         rows = weights[firms.region[movers], firms.sector[movers]]
         target[diversify] = _choose(rows, draws.uniform(Draw.TARGET, firms.key[movers]))
     firms.project_target[starting] = target
-    firms.project_stage[starting] = 0
+    firms.project_stage[starting] = Stage.RD
     firms.project_years[starting] = 0
     firms.project_stall[starting] = 0
     firms.project_start[starting] = year
-    log.add(firms, starting, START, year)
+    log.add(firms, starting, Event.START, year)
 
     # finance this year's stage of every running project (new ones included)
     active = np.flatnonzero(firms.project_stage >= 0)
@@ -178,7 +174,7 @@ def innovate(
     payers = active[pays]
     paid_grant[payers] = grant[pays]
     firms.cash[payers] -= own[pays]
-    in_rd = pays & (stage == 0)
+    in_rd = pays & (stage == Stage.RD)
     rd_own[active[in_rd]] = own[in_rd]
     rd_grant[active[in_rd]] = grant[in_rd]
     firms.grant[active] = np.where(pays, grant, 0.0)  # events record the grant actually paid
@@ -187,9 +183,9 @@ def innovate(
 
     stallers = active[~pays]
     firms.project_stall[stallers] += 1
-    log.add(firms, stallers, STALL, year)
+    log.add(firms, stallers, Event.STALL, year)
     given_up = stallers[firms.project_stall[stallers] > p.max_stall]
-    log.add(firms, given_up, ABANDON, year, cause=1)
+    log.add(firms, given_up, Event.ABANDON, year, Cause.MONEY)
     firms.project_stage[given_up] = NO_PROJECT
 
     # stage ends: success moves on, failure abandons
@@ -197,7 +193,7 @@ def innovate(
     ends = firms.project_years[payers] >= duration[firms.project_stage[payers]]
     ending = payers[ends]
     # the events of a stage's end carry its last grant; the other paid grants get a row
-    log.add(firms, payers[~ends & (firms.grant[payers] > 0)], PAY, year)
+    log.add(firms, payers[~ends & (firms.grant[payers] > 0)], Event.PAY, year)
     st = firms.project_stage[ending].astype(np.intp)
     base = np.asarray(p.success)[st]
     logit = np.log(base / (1.0 - base))
@@ -210,16 +206,16 @@ def innovate(
     chance = draws.uniform(Draw.STAGE, firms.key[ending])
     succeeds = chance < 1.0 / (1.0 + np.exp(-logit))
     failed = ending[~succeeds]
-    log.add(firms, failed, ABANDON, year, cause=2)
+    log.add(firms, failed, Event.ABANDON, year, Cause.FAILURE)
     firms.project_stage[failed] = NO_PROJECT
 
     passed = ending[succeeds]
-    finished = passed[firms.project_stage[passed] == 3]
-    advancing = passed[firms.project_stage[passed] < 3]
-    log.add(firms, advancing, ADVANCE, year)
+    finished = passed[firms.project_stage[passed] == Stage.MARKETISATION]
+    advancing = passed[firms.project_stage[passed] < Stage.MARKETISATION]
+    log.add(firms, advancing, Event.ADVANCE, year)
     firms.project_stage[advancing] += 1
     firms.project_years[advancing] = 0
-    log.add(firms, finished, SUCCESS, year)
+    log.add(firms, finished, Event.SUCCESS, year)
 
     upgrade = finished[firms.project_target[finished] == firms.sector[finished]]
     firms.productivity[upgrade] += p.upgrade_gain
@@ -245,7 +241,9 @@ class _EventLog:
     def __init__(self):
         self.chunks: list[dict[str, np.ndarray]] = []
 
-    def add(self, firms: Firms, idx: np.ndarray, event: int, year: int, cause: int = 0) -> None:
+    def add(
+        self, firms: Firms, idx: np.ndarray, event: Event, year: int, cause: Cause = Cause.NONE
+    ) -> None:
         if len(idx) == 0:
             return
         self.chunks.append(

@@ -11,7 +11,7 @@ import yaml
 from sim.outputs.atomic import mark_complete, write_json, write_parquet, write_text
 from sim.metrics import period_means
 from sim.model.model import ClusterModel
-from sim.model.params import STAGES
+from sim.model.stages import STAGES
 from sim.config.settings import RunSettings
 from sim.outputs.summary import indicators
 
@@ -20,7 +20,8 @@ def project_frame(model: ClusterModel) -> pd.DataFrame:
     """Project events with readable stage and funder names."""
     frame = model.recorder.project_frame()
     frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(int), STAGES)
-    names = [*getattr(model.policy, "instrument_names", []), "none"]
+    funders = model.policy.instrument_names if model.policy is not None else []
+    names = [*funders, "none"]
     codes = frame["funder"].astype(int)
     # -1 (no funder) becomes the last category, "none"
     frame["funder"] = pd.Categorical.from_codes(codes.where(codes >= 0, len(names) - 1), names)
@@ -77,7 +78,8 @@ def write_results(
     for name, frame in policy_frames.items():
         write_parquet(out_dir / f"{name}.parquet", frame)
 
-    spearheads = getattr(model.policy, "focal_spearhead_sectors", lambda m: None)(model)
+    focal = model.economy.focal
+    spearheads = model.policy.spearhead_sectors(focal) if model.policy is not None else []
     summary = {
         "scenario": scenario,
         "seed": settings.seed,
@@ -92,7 +94,7 @@ def write_results(
     }
     if model.policy is not None:
         summary["indicators"].update(model.policy.indicators(model))
-    summary["spearhead_sectors"] = [model.economy.sectors[s] for s in spearheads or []]
+    summary["spearhead_sectors"] = [model.economy.sectors[s] for s in spearheads]
     summary["focal_sectors"] = focal_sectors(model, periods)
     summary["sectors_without_statistics"] = [s for s, k in known.items() if not k]
     write_json(out_dir / "summary.json", summary)

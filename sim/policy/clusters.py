@@ -1,4 +1,4 @@
-"""Clusters, roadmaps and partnership agreements.
+"""Clusters: the firms of a region around a value chain, as Mesa agents.
 
 A cluster is the group of firms of one region around a value chain (its
 sector): the firms of that sector plus the firms running a project that
@@ -8,52 +8,13 @@ firms' ``cluster`` column each year with one vectorised lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import mesa
 import numpy as np
 
+from sim.model.economy import Economy
 from sim.model.firms import NO_CLUSTER, Firms
-from sim.model.params import N_STAGES, Clusters
-
-MILESTONES_PER_STAGE = 3
-
-
-@dataclass
-class Roadmap:
-    """Targets and milestones per stage of the value chain over a mid-term horizon.
-
-    Targets are numbers of projects of the value chain that complete each stage
-    (R&D, demonstration, industrialisation, marketisation) within the horizon:
-    the cluster's recent throughput times the roadmap's ambition. A stage has
-    three milestones, at a third, two thirds and all of its target.
-    """
-
-    start: int
-    horizon: int
-    targets: np.ndarray
-    completed: np.ndarray = field(default_factory=lambda: np.zeros(N_STAGES))
-
-    def stage_weights(self, year: int) -> np.ndarray:
-        """Weights of the four stages in the partnership's budget in ``year``.
-
-        Early in the horizon money goes to R&D and demonstration, later to
-        industrialisation and marketisation: the policy mix aligned along the
-        roadmap.
-        """
-        phase = np.clip((year - self.start + 0.5) / self.horizon, 0.0, 1.0)
-        w = np.exp(-((np.arange(N_STAGES) - (N_STAGES - 1) * phase) ** 2) / 1.5)
-        return w / w.sum()
-
-    def milestones_reached(self) -> int:
-        """Milestones met so far, out of ``4 * MILESTONES_PER_STAGE``."""
-        marks = np.arange(1, MILESTONES_PER_STAGE + 1) / MILESTONES_PER_STAGE
-        return int((self.completed[:, None] >= self.targets[:, None] * marks[None, :]).sum())
-
-    def milestones_planned(self, year: int) -> float:
-        """Milestones the roadmap plans to have met by the end of ``year``."""
-        share = np.clip((year - self.start + 1) / self.horizon, 0.0, 1.0)
-        return float(N_STAGES * MILESTONES_PER_STAGE * share)
+from sim.model.params import Clusters
+from sim.policy.roadmaps import Roadmap
 
 
 class Cluster(mesa.Agent):
@@ -61,7 +22,7 @@ class Cluster(mesa.Agent):
 
     Args:
         model: The model.
-        index: Position of the cluster in the layer's list (its id in the firm column).
+        index: Position of the cluster in the policy's list (its id in the firm column).
         region: Region index.
         value_chain: Sector index of the value chain.
         params: Cluster parameters.
@@ -146,3 +107,26 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
     target = np.where(firms.project_stage >= 0, firms.project_target, firms.sector)
     via_project = lookup[firms.region * n_sectors + target]
     firms.cluster[:] = np.where(own >= 0, own, via_project)
+
+
+def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: int) -> list[dict]:
+    """One row per cluster (clusters.parquet): members, jobs, collaboration, roadmap progress."""
+    e, k = economy, len(clusters)
+    member = firms.cluster >= 0
+    members = np.bincount(firms.cluster[member], minlength=k)
+    jobs = np.bincount(firms.cluster[member], firms.employment[member], k)
+    return [
+        {
+            "year": year,
+            "region": e.regions[c.region],
+            "cluster": f"{e.regions[c.region]}/{e.sectors[c.value_chain]}",
+            "value_chain": e.sectors[c.value_chain],
+            "spearhead": c.spearhead,
+            "members": int(members[c.index]),
+            "employment": float(jobs[c.index]),
+            "collaboration": c.collaboration,
+            "milestones_reached": c.roadmap.milestones_reached() if c.roadmap else 0,
+            "milestones_planned": c.roadmap.milestones_planned(year) if c.roadmap else 0.0,
+        }
+        for c in clusters
+    ]

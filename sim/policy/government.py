@@ -1,22 +1,74 @@
-"""Governments: one ``mesa.Agent`` per region with a budget, commitments and a policy mix."""
+"""Governments: one ``mesa.Agent`` per region that allocates its budget over its instruments.
+
+Each year the policy hands every government the same :class:`YearPlan` (the
+phase's instruments and selection rule, the money of every region, the running
+projects, clusters, spearheads and the coordinator); each government reads
+its own region's part, lets its instruments commit money, and returns its
+:class:`Payments`. It never reaches back into the policy that called it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from sim.model.knowledge import knowledge_intensity
-from sim.model.params import N_STAGES
 from sim.model.pipeline import stage_cost
-from sim.model.streams import Draw
-from sim.policy.instruments import Instrument
-from sim.policy.selection import ADDS_NOTHING, Pot, additionality, award, perceive
+from sim.model.streams import Draw, KeyedDraws
+from sim.policy.clusters import Cluster
+from sim.policy.commitments import Commitments
+from sim.policy.coordinator import Coordinator
+from sim.policy.instruments import ClusterSupport, Instrument
+from sim.policy.roadmaps import partnership_weight
+from sim.policy.selection import ADDS_NOTHING, BottomUp, additionality, award
 
-if TYPE_CHECKING:
-    from sim.policy.layer import PolicyLayer
+
+@dataclass
+class YearPlan:
+    """What every government needs to allocate the budget of ``year``.
+
+    Attributes:
+        year: The year the money is for.
+        instruments: The phase's instruments.
+        rule: The phase's selection rule.
+        available: (regions, I) money available per region and instrument.
+        room_later: (regions, I) room for commitments in the year after.
+        running: Positions of the firms running a project.
+        clusters: All clusters (each government serves its region's).
+        spearheads: Region index -> its spearhead value chains.
+        coordinator: The cross-regional coordinator (shared pilots).
+        draws: The keyed draws of ``year`` (evaluation noise by firm key and instrument).
+    """
+
+    year: int
+    instruments: list[Instrument]
+    rule: BottomUp
+    available: np.ndarray
+    room_later: np.ndarray
+    running: np.ndarray
+    clusters: list[Cluster]
+    spearheads: dict[int, list[int]]
+    coordinator: Coordinator
+    draws: KeyedDraws
+
+
+@dataclass
+class Payments:
+    """What one government did with the year's money.
+
+    Attributes:
+        region: Region index.
+        committed: (I,) money committed per instrument for the coming year.
+        to_clusters: (I,) money paid at once to clusters per instrument.
+        to_pilots: (I,) money paid at once into shared pilots per instrument.
+    """
+
+    region: int
+    committed: np.ndarray
+    to_clusters: np.ndarray
+    to_pilots: np.ndarray
 
 
 @dataclass
@@ -42,68 +94,38 @@ class Applications:
     cash: np.ndarray
 
 
-class Commitments:
-    """Multi-year awards: yearly installments still owed to projects."""
-
-    def __init__(self):
-        self.firm_id = np.zeros(0, dtype=np.int64)
-        self.instrument = np.zeros(0, dtype=np.int16)
-        self.installment = np.zeros(0)
-        self.left = np.zeros(0, dtype=np.int16)
-
-    def add(self, firm_id, instrument: int, installment, left) -> None:
-        """Record awards with ``left`` installments after the coming year."""
-        keep = left > 0
-        self.firm_id = np.concatenate([self.firm_id, firm_id[keep]])
-        self.instrument = np.concatenate(
-            [self.instrument, np.full(keep.sum(), instrument, dtype=np.int16)]
-        )
-        self.installment = np.concatenate([self.installment, installment[keep]])
-        self.left = np.concatenate([self.left, left[keep].astype(np.int16)])
-
-    def take(self, instrument: int) -> tuple[np.ndarray, np.ndarray]:
-        """Remove and return (firm ids, installments) due next year for ``instrument``."""
-        mine = self.instrument == instrument
-        ids, amounts = self.firm_id[mine], self.installment[mine]
-        self.left[mine] -= 1
-        done = mine & (self.left <= 0)
-        for name in ("firm_id", "instrument", "installment", "left"):
-            setattr(self, name, getattr(self, name)[~done])
-        return ids, amounts
-
-    def due_later(self, instrument: Instrument) -> float:
-        """Installments of ``instrument`` still owed after the coming year."""
-        return float(self.installment[self.instrument == instrument.index].sum())
-
-
 class Government(mesa.Agent):
     """The government of one region.
 
     Args:
-        model: The model.
-        layer: The policy layer (shared state: firms, clusters, ledger, coordinator).
+        model: The model (firms, economy, dynamics).
         region: Region index.
     """
 
-    def __init__(self, model, layer: PolicyLayer, region: int):
+    def __init__(self, model, region: int):
         super().__init__(model)
-        self.layer = layer
         self.region = region
         self.commitments = Commitments()
         self.budget_basis = 0.0
+        self.plan: YearPlan | None = None
+        self.payments: Payments | None = None
 
-    # ---- the yearly allocation ----------------------------------------------------
-    def allocate(self, year: int, available: np.ndarray, room_later: np.ndarray) -> np.ndarray:
-        """Let each instrument commit money for ``year``; return the commitments (I,)."""
-        committed = np.zeros(len(available))
-        for inst in self.layer.instruments:
+    def allocate(self, plan: YearPlan) -> Payments:
+        """Let each instrument commit money for ``plan.year``; return what it committed and paid."""
+        n = plan.available.shape[1]
+        self.plan = plan
+        self.payments = Payments(self.region, np.zeros(n), np.zeros(n), np.zeros(n))
+        for inst in plan.instruments:
             # also without money: instruments reset what they gave last year (clusters)
-            committed[inst.index] = inst.allocate(
-                self, float(available[inst.index]), float(room_later[inst.index])
+            self.payments.committed[inst.index] = inst.allocate(
+                self,
+                float(plan.available[self.region, inst.index]),
+                float(plan.room_later[self.region, inst.index]),
             )
-        return committed
+        payments, self.plan, self.payments = self.payments, None, None
+        return payments
 
-    # ---- services for instruments -------------------------------------------------
+    # ---- what instruments ask of their government -----------------------------------
     def pay_commitments(self, inst: Instrument, money: float) -> float:
         """Reserve next year's installments of running awards (paid before anything new)."""
         ids, amounts = self.commitments.take(inst.index)
@@ -122,11 +144,15 @@ class Government(mesa.Agent):
         firms.grant_funder[pos[funded]] = inst.index
         return float(amounts.sum())
 
+    def due_later(self, inst: Instrument) -> float:
+        """Installments of ``inst`` still owed after the coming year."""
+        return self.commitments.due_later(inst.index)
+
     def applications(self, inst: Instrument) -> Applications:
         """Running projects of the instrument's stage in this region not yet funded."""
         m = self.model
         firms, economy, p = m.firms, m.economy, m.dynamics.innovation
-        running = self.layer.running_projects()  # positions of all running projects, once a year
+        running = self.plan.running
         idx = running[
             (firms.region[running] == self.region)
             & (firms.project_stage[running] == inst.stage)
@@ -142,13 +168,12 @@ class Government(mesa.Agent):
             + p.success_knowledge * knowledge_intensity(firms, idx)
             + p.success_relatedness * (economy.relatedness[firms.sector[idx], target] - 1.0)
         )
-        spear = self.layer.spearhead_sectors(self.region)
         return Applications(
             index=idx,
             due=due,
             payments_left=left,
             quality=quality,
-            spearhead=np.isin(target, spear),
+            spearhead=np.isin(target, self.plan.spearheads.get(self.region, [])),
             challenge=economy.challenge[target].any(axis=1),
             cash=firms.cash[idx],
         )
@@ -163,30 +188,20 @@ class Government(mesa.Agent):
         room_later: float,
     ) -> np.ndarray:
         """Rank and fund applications under the phase's selection rule."""
-        sel = self.layer.phase.selection
-        targeted = sel.rule in ("targeted", "vanguard")
+        plan = self.plan
         # evaluation noise keyed by (firm key, year, instrument): the same project gets
         # the same assessment in every scenario that evaluates it
         keys = self.model.firms.key[apps.index]
-        errors = self.layer.draws.normal(Draw.EVALUATION + inst.index, keys)
-        perceived = perceive(
-            apps.quality,
-            sel.evaluation_noise,
-            apps.spearhead & targeted,
-            sel.account_manager_effect,
-            errors,
-        )
-        adds = sel.rank == "additionality"
+        errors = plan.draws.normal(Draw.EVALUATION + inst.index, keys)
+        perceived = plan.rule.perceive(apps.quality, apps.spearhead, errors)
+        adds = plan.rule.settings.rank == "additionality"
         if adds:
             perceived = additionality(
                 perceived, apps.cash, apps.due, inst.co_financing, inst.launch_bonus()
             )
-        pots = []
-        if sel.rule == "challenge_driven":
-            pots.append(Pot(apps.challenge, sel.challenge_share * money))
-        if targeted and apps.spearhead.any():
-            weight = self.layer.roadmap_stage_weight(self.region, inst.stage)
-            pots.append(Pot(apps.spearhead, sel.partnership_share * money * weight))
+        roadmaps = [c.roadmap for c in self._clusters() if c.roadmap is not None]
+        weight = partnership_weight(roadmaps, plan.year, inst.stage)
+        pots = plan.rule.pots(apps.spearhead, apps.challenge, money, weight)
         funded = award(perceived, now, later, money, room_later, pots)
         # aiming at additionality, a government funds nothing it sees adding nothing (they
         # rank last, so leaving them out changes no other award)
@@ -201,39 +216,26 @@ class Government(mesa.Agent):
         firms.grant_funder[idx] = inst.index
         self.commitments.add(firms.firm_id[idx], inst.index, amounts, left)
 
-    def fund_clusters(self, inst: Instrument, money: float, kind: str) -> float:
-        """Split money over the region's clusters; spearheads get the partnership share."""
-        clusters = [c for c in self.layer.clusters if c.region == self.region]
+    def fund_clusters(self, inst: ClusterSupport, money: float) -> float:
+        """Split money over the region's clusters as the selection rule says; return it."""
+        clusters = self._clusters()
         if money <= 0 or not clusters:
             for c in clusters:
-                getattr(c, f"receive_{kind}")(0.0)
+                inst.support_cluster(c, 0.0)
             return 0.0
-        sel = self.layer.phase.selection
-        spear = [c for c in clusters if c.spearhead]
-        other = [c for c in clusters if not c.spearhead]
-        if sel.rule in ("targeted", "vanguard") and spear and other:
-            groups = [
-                (spear, sel.partnership_share * money),
-                (other, (1 - sel.partnership_share) * money),
-            ]
-        else:
-            groups = [(clusters, money)]
-        for members, amount in groups:
+        for members, amount in self.plan.rule.cluster_groups(clusters, money):
             for c in members:
-                getattr(c, f"receive_{kind}")(amount / len(members))
-        self.layer.disburse_now(self.region, inst, money, "clusters")
+                inst.support_cluster(c, amount / len(members))
+        self.payments.to_clusters[inst.index] += money
         return money
 
     def contribute_to_pilots(self, inst: Instrument, money: float) -> float:
         """Pay into the shared pilots of the consortia this region belongs to."""
-        if self.layer.phase.selection.rule != "vanguard" or money <= 0:
+        if not self.plan.rule.joins_pilots or money <= 0:
             return 0.0
-        taken = self.layer.coordinator.receive(self.region, money)
-        if taken > 0:
-            self.layer.disburse_now(self.region, inst, taken, "pilots")
+        taken = self.plan.coordinator.receive(self.region, money)
+        self.payments.to_pilots[inst.index] += taken
         return taken
 
-
-def stage_weight_of(weights: np.ndarray, stage: int) -> float:
-    """Scale a roadmap's stage weight so that an even spread gives 1."""
-    return float(np.clip(weights[stage] * N_STAGES, 0.0, N_STAGES))
+    def _clusters(self) -> list[Cluster]:
+        return [c for c in self.plan.clusters if c.region == self.region]

@@ -5,19 +5,54 @@ Every instrument gets a share of its government's yearly budget and one hook,
 for the coming year and the room it has for commitments in the year after. It
 returns what it committed. Stage instruments fund projects through the firm
 pipeline's funding seam (the ``grant`` column); the others fund clusters or
-shared pilots. Scenarios build them by ``_target_`` (only from this module).
+shared pilots. Scenarios build them by ``_target_``, which may name only the
+concrete classes of this module. An instrument asks its government (a
+:class:`Funder`) for applications, rankings and payments.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
 from sim.errors import ConfigError
 
-if TYPE_CHECKING:
-    from sim.policy.government import Government
+
+class Funder(Protocol):
+    """What an instrument asks of the government that holds it (sim.policy.government)."""
+
+    def pay_commitments(self, inst: Instrument, money: float) -> float:
+        """Reserve next year's installments of running awards; return their sum."""
+
+    def applications(self, inst: Instrument) -> Any:
+        """Running projects of the instrument's stage in the region, not yet funded."""
+
+    def due_later(self, inst: Instrument) -> float:
+        """Installments of ``inst`` still owed after the coming year."""
+
+    def select(
+        self,
+        inst: Instrument,
+        apps: Any,
+        now: np.ndarray,
+        later: np.ndarray,
+        money: float,
+        room_later: float,
+    ) -> np.ndarray:
+        """Mask of the applications funded under the selection rule."""
+
+    def grant(
+        self, inst: Instrument, idx: np.ndarray, amounts: np.ndarray, left: np.ndarray
+    ) -> None:
+        """Reserve grants for next year and commit the installments after it."""
+
+    def fund_clusters(self, inst: ClusterSupport, money: float) -> float:
+        """Split money over the region's clusters; return what was paid."""
+
+    def contribute_to_pilots(self, inst: Instrument, money: float) -> float:
+        """Pay into the region's shared pilots; return what was paid."""
 
 
 class Instrument:
@@ -34,7 +69,7 @@ class Instrument:
         self.name = type(self).__name__
         self.index = -1
 
-    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
         """Commit money for the coming year; return the amount committed."""
         raise NotImplementedError
 
@@ -57,22 +92,29 @@ class StageGrant(Instrument):
             raise ConfigError(f"co_financing = {co_financing!r}: must be in (0, 1]")
         self.co_financing = float(co_financing)
 
-    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
         """Pay running commitments first, then fund new applications in ranked order."""
         committed = gov.pay_commitments(self, money)
         return committed + self.fund_new(gov, money - committed, room_later)
 
-    def fund_new(self, gov: Government, money: float, room_later: float) -> float:
+    def fund_new(self, gov: Funder, money: float, room_later: float) -> float:
         """Fund new applications in ranked order with ``money``; return what was awarded."""
         apps = gov.applications(self)
         if len(apps.index) == 0:
             return 0.0
         now = self.co_financing * apps.due
         later = np.where(apps.payments_left >= 2, now, 0.0)
-        room_later = max(room_later - gov.commitments.due_later(self), 0.0)
+        room_later = max(room_later - gov.due_later(self), 0.0)
         funded = gov.select(self, apps, now, later, money, room_later)
         gov.grant(self, apps.index[funded], now[funded], apps.payments_left[funded] - 1)
         return float(now[funded].sum())
+
+
+class ClusterSupport(Protocol):
+    """An instrument that also pays clusters (management, collective demonstrators)."""
+
+    def support_cluster(self, cluster: Any, money: float) -> None:
+        """Give ``money`` to ``cluster`` for next year."""
 
 
 class RDGrant(StageGrant):
@@ -101,14 +143,16 @@ class Demonstrator(StageGrant):
             raise ConfigError(f"collective_share = {collective_share!r}: must be in [0, 1]")
         self.collective_share = float(collective_share)
 
-    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
         """Running commitments first, then collective demonstrators, then new projects."""
         committed = gov.pay_commitments(self, money)
-        collective = gov.fund_clusters(
-            self, min(self.collective_share * money, money - committed), "demonstrator"
-        )
+        collective = gov.fund_clusters(self, min(self.collective_share * money, money - committed))
         left = money - committed - collective
         return committed + collective + self.fund_new(gov, left, room_later)
+
+    def support_cluster(self, cluster: Any, money: float) -> None:
+        """A collective demonstrator for the cluster's members."""
+        cluster.receive_demonstrator(money)
 
 
 class IndustrialisationSupport(StageGrant):
@@ -162,40 +206,49 @@ class MarketisationSupport(StageGrant):
 class ClusterManagement(Instrument):
     """Support of the clusters' 'light management structure': raises collaboration."""
 
-    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
         """Split the money over the region's clusters (spearheads first when targeted)."""
-        return gov.fund_clusters(self, money, "management")
+        return gov.fund_clusters(self, money)
+
+    def support_cluster(self, cluster: Any, money: float) -> None:
+        """Management support: the cluster's collaboration rises."""
+        cluster.receive_management(money)
 
 
 class PilotCoInvestment(Instrument):
     """The region's contribution to shared cross-regional pilot facilities."""
 
-    def allocate(self, gov: Government, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
         """Contribute to the consortia the coordinator formed (nothing outside them)."""
         return gov.contribute_to_pilots(self, money)
 
 
-#: The classes a scenario may name as ``_target_``.
-CLASSES: dict[str, type[Instrument]] = {
-    f"{__name__}.{cls.__name__}": cls
-    for cls in (
-        RDGrant,
-        Demonstrator,
-        IndustrialisationSupport,
-        MarketisationSupport,
-        ClusterManagement,
-        PilotCoInvestment,
-    )
-}
+def concrete_classes() -> dict[str, type[Instrument]]:
+    """The classes a scenario may name as ``_target_``: this module's leaf instruments."""
+    found, todo = {}, [Instrument]
+    while todo:
+        cls = todo.pop()
+        subclasses = cls.__subclasses__()
+        todo += subclasses
+        if not subclasses and cls.__module__ == __name__:
+            found[cls.__name__] = cls
+    return found
 
 
-def build(settings, where: str) -> Instrument:
-    """An instrument from its scenario settings; ConfigError naming ``where`` if bad."""
+def build(settings: Mapping[str, Any], where: str) -> Instrument:
+    """An instrument from its scenario settings; ConfigError naming ``where`` if bad.
+
+    ``_target_`` must be ``sim.policy.instruments.NAME`` with NAME a concrete
+    instrument class; the other settings must be plain numbers, flags or names
+    (no nested ``_target_``), passed to the class as keyword arguments.
+    """
     target = settings.get("_target_")
-    if target not in CLASSES:
+    classes = concrete_classes()
+    module, _, name = str(target).rpartition(".")
+    if not isinstance(target, str) or module != __name__ or name not in classes:
         raise ConfigError(
             f"{where}._target_ = {target!r}: must name a class in {__name__} "
-            f"({', '.join(sorted(c.__name__ for c in CLASSES.values()))})"
+            f"({', '.join(sorted(classes))})"
         )
     kwargs = {}
     for key, value in settings.items():
@@ -205,6 +258,6 @@ def build(settings, where: str) -> Instrument:
             raise ConfigError(f"{where}.{key} = {value!r}: must be a plain number, flag or name")
         kwargs[str(key)] = value
     try:
-        return CLASSES[target](**kwargs)
+        return classes[name](**kwargs)
     except (TypeError, ConfigError) as exc:
         raise ConfigError(f"{where}: {str(exc).splitlines()[0]}") from None

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+#: The ledger's region for the EU top-up of shared pilots.
+EU = "eu"
 FIELDS = ("new", "taxed", "available", "committed", "disbursed", "repaid", "carried_over", "lapsed")
 
 

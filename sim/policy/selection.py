@@ -1,19 +1,24 @@
 """Selection rules: which applications get money.
 
-Applications are ranked by their quality as the government perceives it (the
-true quality plus evaluation noise, lower for spearhead projects followed by
-account managers), or by the success probability the support adds
-(``selection.rank: additionality``), and funded in that order until the money
-is used. Earmarked
-pots (challenge areas, partnership agreements) are served first from their
-own money; what they leave joins the open call.
+Each rule is a small class (:data:`RULES` names them for scenarios): an open
+call (``BottomUp``), a challenge earmark (``ChallengeDriven``), spearheads with
+partnership agreements and account managers (``Targeted``), and the same with
+cross-regional pilots (``Vanguard``). Applications are ranked by their quality
+as the government perceives it (the true quality plus evaluation noise, lower
+for spearhead projects followed by account managers), or by the success
+probability the support adds (``selection.rank: additionality``), and funded in
+that order until the money is used. Earmarked pots (challenge areas, partnership
+agreements) are served first from their own money; what they leave joins the
+open call.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from sim.config.schema import bounded
 
 
 @dataclass
@@ -114,3 +119,110 @@ def additionality(
     )
     without = (cash >= due) / (1.0 + np.exp(-perceived))
     return with_support - without + ADDS_NOTHING / (1.0 + np.exp(-perceived))
+
+
+@dataclass(frozen=True)
+class SelectionSpec:
+    """Settings of the selection rules and of the targeted policy's spearheads."""
+
+    rule: str = "bottom_up"
+    rank: str = "quality"
+    evaluation_noise: float = bounded(1.0, 0.0)
+    account_manager_effect: float = bounded(0.5, 0.0, 1.0)
+    challenge_share: float = bounded(0.5, 0.0, 1.0)
+    picking: str = "entrepreneurial_discovery"
+    spearheads: int = bounded(2, 0, 50)
+    top_down: dict[str, list[str]] = field(default_factory=dict)
+    partnership_share: float = bounded(0.5, 0.0, 1.0)
+    roadmap_horizon: int = bounded(6, 1, 50)
+    roadmap_ambition: float = bounded(1.5, 0.0, low_open=True)
+
+
+class BottomUp:
+    """Sector-neutral open calls: applications ranked by perceived quality, funded in order.
+
+    Args:
+        settings: The scenario's selection settings.
+    """
+
+    #: Whether the rule names spearhead clusters (roadmaps, partnership agreements).
+    names_spearheads = False
+    #: Whether the region pays into cross-regional pilots.
+    joins_pilots = False
+
+    def __init__(self, settings: SelectionSpec):
+        self.settings = settings
+
+    def followed(self, spearhead: np.ndarray) -> np.ndarray:
+        """Mask of applications followed by account managers (less evaluation noise)."""
+        return np.zeros_like(spearhead)
+
+    def pots(
+        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+    ) -> list[Pot]:
+        """Earmarked money served before the open call (none in an open call)."""
+        return []
+
+    def cluster_groups(self, clusters: list, money: float) -> list[tuple[list, float]]:
+        """How cluster money is split: groups of clusters and each group's amount."""
+        return [(clusters, money)]
+
+    def perceive(
+        self, quality: np.ndarray, spearhead: np.ndarray, errors: np.ndarray
+    ) -> np.ndarray:
+        """Quality as the government sees it (see :func:`perceive`); ``errors`` are N(0, 1)."""
+        s = self.settings
+        followed = self.followed(spearhead)
+        return perceive(quality, s.evaluation_noise, followed, s.account_manager_effect, errors)
+
+
+class ChallengeDriven(BottomUp):
+    """A share of every instrument earmarked for the challenge areas, the rest bottom-up."""
+
+    def pots(
+        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+    ) -> list[Pot]:
+        """The challenge pot: ``challenge_share`` of the money."""
+        return [Pot(challenge, self.settings.challenge_share * money)]
+
+
+class Targeted(BottomUp):
+    """Spearhead clusters with roadmaps, partnership agreements and account managers."""
+
+    names_spearheads = True
+
+    def followed(self, spearhead: np.ndarray) -> np.ndarray:
+        """Spearhead projects are followed by account managers."""
+        return spearhead.copy()
+
+    def pots(
+        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+    ) -> list[Pot]:
+        """The partnership pot, weighted by where the roadmaps are (``stage_weight``)."""
+        if not spearhead.any():
+            return []
+        return [Pot(spearhead, self.settings.partnership_share * money * stage_weight)]
+
+    def cluster_groups(self, clusters: list, money: float) -> list[tuple[list, float]]:
+        """Spearheads share ``partnership_share`` of the money, the other clusters the rest."""
+        spear = [c for c in clusters if c.spearhead]
+        other = [c for c in clusters if not c.spearhead]
+        if not (spear and other):
+            return [(clusters, money)]
+        share = self.settings.partnership_share
+        return [(spear, share * money), (other, (1 - share) * money)]
+
+
+class Vanguard(Targeted):
+    """Targeted, plus roadmaps matched across regions and co-funded shared pilots."""
+
+    joins_pilots = True
+
+
+#: The rule a scenario names in ``selection.rule``.
+RULES: dict[str, type[BottomUp]] = {
+    "bottom_up": BottomUp,
+    "challenge_driven": ChallengeDriven,
+    "targeted": Targeted,
+    "vanguard": Vanguard,
+}

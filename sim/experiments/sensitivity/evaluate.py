@@ -144,7 +144,7 @@ class PointEvaluator:
 
 def run_model(config: dict[str, Any]):
     """Build and run the model of a composed config."""
-    from sim.cli import build_model
+    from sim.config.assemble import build_model
 
     model = build_model(config)
     model.run()
@@ -156,7 +156,7 @@ def effects(policy_model, reference_model) -> list[tuple[str, float]]:
     e = policy_model.economy
     jobs_p = policy_model.recorder.employment[-1, e.focal]
     jobs_r = reference_model.recorder.employment[-1, e.focal]
-    spear = policy_model.policy.focal_spearhead_sectors(policy_model) or []
+    spear = policy_model.policy.spearhead_sectors(policy_model.economy.focal)
     spear = np.asarray(spear, dtype=int)
     return [
         ("total_jobs", float(jobs_p.sum() - jobs_r.sum())),

@@ -3,22 +3,24 @@
 A scenario (``scenarios/NAME.yaml``, the Hydra group ``scenario``) names a
 budget rule, a mix of instruments with their shares of the budget, a selection
 rule, and optionally a timeline of changes at given years. Everything is
-validated here; errors name the scenario file, the key and the problem.
+validated here, and each phase's instruments and selection rule are built here,
+once; errors name the scenario file, the key and the problem.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sim.config.schema import bounded, parse
 from sim.errors import ConfigError
 from sim.policy.funding import FUNDING
+from sim.policy.instruments import Instrument
 from sim.policy.instruments import build as build_instrument
+from sim.policy.selection import RULES, BottomUp, SelectionSpec
 
-RULES = ("bottom_up", "challenge_driven", "targeted", "vanguard")
 PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")
 BASES = ("start", "current")
 RANKS = ("quality", "additionality")
@@ -49,39 +51,28 @@ class BudgetSpec:
 
 
 @dataclass(frozen=True)
-class SelectionSpec:
-    """Which applications get money, and the targeted policy's spearheads."""
-
-    rule: str = "bottom_up"
-    rank: str = "quality"
-    evaluation_noise: float = bounded(1.0, 0.0)
-    account_manager_effect: float = bounded(0.5, 0.0, 1.0)
-    challenge_share: float = bounded(0.5, 0.0, 1.0)
-    picking: str = "entrepreneurial_discovery"
-    spearheads: int = bounded(2, 0, 50)
-    top_down: dict[str, list[str]] = field(default_factory=dict)
-    partnership_share: float = bounded(0.5, 0.0, 1.0)
-    roadmap_horizon: int = bounded(6, 1, 50)
-    roadmap_ambition: float = bounded(1.5, 0.0, low_open=True)
-
-
-@dataclass(frozen=True)
 class PolicyPhase:
-    """The policy mix in force from ``start`` on."""
+    """The policy mix in force from ``start`` on: its instruments and selection rule, built."""
 
     start: int
     budget: BudgetSpec
-    instruments: dict[str, dict[str, Any]]
+    instruments: list[Instrument]
     selection: SelectionSpec
+    rule: BottomUp
 
 
 @dataclass(frozen=True)
 class ScenarioSpec:
-    """A whole scenario: its name, the phases of its timeline, where it came from."""
+    """A whole scenario: its name, the phases of its timeline, where it came from.
+
+    ``instrument_names`` lists every instrument of every phase in order of first
+    appearance; an instrument's ``index`` is its position there (ledger columns).
+    """
 
     name: str
     phases: list[PolicyPhase]
     source: str
+    instrument_names: list[str]
 
     def phase_at(self, year: int) -> PolicyPhase | None:
         """The phase in force in ``year`` (None before the first one)."""
@@ -102,10 +93,11 @@ def _merge(base: Mapping[str, Any], change: Mapping[str, Any]) -> dict[str, Any]
     return out
 
 
-def _instruments(data: Any, where: str) -> dict[str, dict[str, Any]]:
+def _instruments(data: Any, where: str, names: list[str]) -> list[Instrument]:
+    """Build a phase's instruments; ``names`` (all phases so far) gains the new ones."""
     if not isinstance(data, Mapping) or not data:
         raise ConfigError(f"{where}: must map instrument names to their settings")
-    out = {}
+    out = []
     total = 0.0
     for name, settings in data.items():
         key = f"{where}.{name}"
@@ -114,15 +106,18 @@ def _instruments(data: Any, where: str) -> dict[str, dict[str, Any]]:
         share = settings.get("share")
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
             raise ConfigError(f"{key}.share = {share!r}: must be a number in [0, 1]")
-        build_instrument(settings, key)  # the class and its settings, before any year runs
+        inst = build_instrument(settings, key)  # the class and its settings, before any year runs
         total += share
-        out[str(name)] = dict(settings)
+        if str(name) not in names:
+            names.append(str(name))
+        inst.name, inst.index = str(name), names.index(str(name))
+        out.append(inst)
     if abs(total - 1.0) > 1e-9:
         raise ConfigError(f"{where}.*.share: add up to {total:.6g}, not 1")
     return out
 
 
-def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
+def _phase(start: int, data: Mapping[str, Any], where: str, names: list[str]) -> PolicyPhase:
     unknown = set(data) - {"budget", "instruments", "selection"}
     if unknown:
         raise ConfigError(
@@ -153,11 +148,11 @@ def _phase(start: int, data: Mapping[str, Any], where: str) -> PolicyPhase:
             f"must be one of {', '.join(PICKING)}"
         )
     instruments = (
-        _instruments(data.get("instruments"), f"{where}.instruments")
+        _instruments(data.get("instruments"), f"{where}.instruments", names)
         if budget.rate > 0 or data.get("instruments")
-        else {}
+        else []
     )
-    return PolicyPhase(start, budget, instruments, selection)
+    return PolicyPhase(start, budget, instruments, selection, RULES[selection.rule](selection))
 
 
 def parse_scenario(
@@ -184,7 +179,8 @@ def parse_scenario(
     if unknown:
         raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown key")
     base = {k: data[k] for k in ("budget", "instruments", "selection") if k in data}
-    phases = [_phase(first_year, base, where)]
+    names: list[str] = []
+    phases = [_phase(first_year, base, where, names)]
     timeline = data.get("timeline") or {}
     if not isinstance(timeline, Mapping):
         raise ConfigError(f"{where}.timeline: must map years to changes of the mix")
@@ -202,5 +198,5 @@ def parse_scenario(
         if not isinstance(change, Mapping):
             raise ConfigError(f"{key}: must be a mapping of changes")
         current = _merge(current, change)
-        phases.append(_phase(start, current, key))
-    return ScenarioSpec(name=name, phases=phases, source=source)
+        phases.append(_phase(start, current, key, names))
+    return ScenarioSpec(name, phases, source, names)

@@ -1,0 +1,214 @@
+"""The one place where a composed config becomes a model's arguments, once.
+
+``assemble(config)`` parses the run settings, builds the economy (the synthetic
+default or an initial state from data), the firms' dynamics and the policy of
+the scenario, in that order, so the first bad key met stops the run with one
+line. ``Assembly.model()`` is the ready-to-run :class:`ClusterModel`; the
+command line (sim.cli), tests and experiments all start here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from hydra.core.hydra_config import HydraConfig
+
+from sim.config.limits import Limits, check_firms, check_run, read_limits
+from sim.config.safety import check_targets
+from sim.config.schema import parse
+from sim.config.settings import DataSpec, RunSettings, run_settings, to_container
+from sim.config.sources import SOURCES, shown
+from sim.errors import ConfigError
+from sim.model.economy import Economy, EconomySpec, RegionSpec
+from sim.model.model import ClusterModel
+from sim.model.params import Dynamics
+from sim.policy.policy import Policy
+from sim.policy.scenario import ScenarioSpec, parse_scenario
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """Everything a run is made of, validated.
+
+    Attributes:
+        settings: Seed, years, periods and outputs.
+        economy: Regions, sectors and initial employment.
+        dynamics: The firms' behavioural parameters.
+        scenario: The validated scenario, its instruments and rules built
+            (``no_policy`` moves no money).
+    """
+
+    settings: RunSettings
+    economy: Economy
+    dynamics: Dynamics
+    scenario: ScenarioSpec
+
+    def policy(self) -> Policy:
+        """A fresh policy of the scenario for one run.
+
+        Under ``policy_scope=focal`` only the focal region acts; the others run
+        ``policy_others`` (no_policy): no budget, no spearheads.
+        """
+        y = self.settings.years
+        acting = np.ones(self.economy.n_regions, dtype=bool)
+        if self.settings.policy_scope == "focal":
+            acting[:] = False
+            acting[self.economy.focal] = True
+        return Policy(self.scenario, y.start, y.end, self.settings.budget_scale, acting)
+
+    def model(self) -> ClusterModel:
+        """A ready-to-run model (a new one, with a policy of its own, at each call)."""
+        y = self.settings.years
+        return ClusterModel(
+            self.economy,
+            self.dynamics,
+            seed=self.settings.seed,
+            start=y.start,
+            end=y.end,
+            burn_in=y.burn_in,
+            firm_panel=self.settings.output.firm_panel,
+            policy=self.policy(),
+        )
+
+
+def assemble(config: Mapping[str, Any]) -> Assembly:
+    """Validate a composed config (plain dict or DictConfig) and build a run's parts."""
+    config = to_container(config)
+    # the scenario's instruments are checked by its parser, which names the file
+    check_targets({k: v for k, v in config.items() if k != "scenario"})
+    settings = run_settings(config)
+    check_run(config, settings)
+    economy = build_economy(config)
+    if economy.spec.source == "data":
+        check_data_years(settings, config.get("data") or {})
+    dynamics = Dynamics.from_config(config.get("dynamics"))
+    jobs = float(economy.employment.sum())
+    check_firms(economy.spec.n_firms, jobs, dynamics.demography.exit_size)
+    source = scenario_file(config)
+    scenario = build_scenario(config.get("scenario"), economy, settings, source)
+    return Assembly(settings, economy, dynamics, scenario)
+
+
+def build_model(config: Mapping[str, Any]) -> ClusterModel:
+    """A ready-to-run model from a composed config."""
+    return assemble(config).model()
+
+
+def build_scenario(
+    scenario: Mapping[str, Any] | None,
+    economy: Economy,
+    settings: RunSettings,
+    source: str | None = None,
+) -> ScenarioSpec:
+    """The validated scenario (None is ``no_policy``), its instruments and rules built.
+
+    Sector names in the scenario (top-down spearhead lists) are checked against
+    the economy here, so a bad scenario fails before the run starts. ``source``
+    is the scenario's file as messages name it.
+    """
+    spec = parse_scenario(scenario, settings.years.start, source)
+    for phase in spec.phases:
+        for region, sectors in phase.selection.top_down.items():
+            where = f"{spec.source}: scenario.selection.top_down"
+            economy.region_index(region, f"{where}.{region}")
+            for sector in sectors:
+                economy.sector_index(sector, f"{where}.{region}")
+    return spec
+
+
+def scenario_file(config: Mapping[str, Any]) -> str | None:
+    """The file of the run's scenario as messages name it (kept anywhere on the search path)."""
+    choice = None
+    if HydraConfig.initialized():
+        choice = HydraConfig.get().runtime.choices.get("scenario")
+    name = choice or (config.get("scenario") or {}).get("name")
+    if not isinstance(name, str) or f"scenario/{name}" not in SOURCES:
+        return None
+    return shown(f"scenario/{name}")
+
+
+def check_data_years(settings: RunSettings, data: Mapping[str, Any]) -> None:
+    """A run from data starts the year after the data's year (the state at its end)."""
+    first = settings.years.start - settings.years.burn_in
+    if first != data.get("year", 0) + 1:
+        raise ConfigError(
+            f"years.start = {settings.years.start} with years.burn_in = {settings.years.burn_in}: "
+            f"a run from data.year = {data.get('year')} simulates first the year "
+            f"{data.get('year', 0) + 1} (e.g. years.start={data.get('year', 0) + 1} "
+            "years.burn_in=0)"
+        )
+
+
+def build_economy(config: Mapping[str, Any]) -> Economy:
+    """The economy of the config: the synthetic default or an initial state from data."""
+    spec = EconomySpec.from_config(config.get("economy"))
+    if spec.source != "data":
+        return Economy.from_spec(spec)
+    data = parse(DataSpec, config.get("data"), "data")
+    return economy_from_data(spec, data, read_limits(config.get("limits")))
+
+
+def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None = None) -> Economy:
+    """Regions' employment by sector read from a statistics export (sim.data).
+
+    Sectors (profiles, trends, tags) come from the economy config, or, with a
+    mapping of its own sectors, from the mapping (sim.data.own_sectors); the
+    regions and their employment, exactly as in the file after mapping, from the
+    data. Sectors the file has no statistics for start with no jobs and are marked
+    (``Economy.statistics``); under ``data.reference=all`` the reference area is
+    closed: no rest of the world, no latent market (sim.model.world.WorldMarkets).
+    """
+    from sim.data import load_initial_employment, load_mapping
+    from sim.data.own_sectors import own_economy_spec, own_relatedness
+
+    limits = limits or Limits()
+
+    for key in ("path", "year"):
+        if getattr(data, key) is None:
+            raise ConfigError(f"data.{key}: required with economy=from_data")
+    if not data.regions:
+        raise ConfigError("data.regions: name at least one region of the file")
+    mapping = load_mapping(data.mapping)
+    init = load_initial_employment(
+        data.path,
+        mapping,
+        year=data.year,
+        regions=data.regions,
+        reference=data.reference,
+        layout=data.layout,
+        unknown_codes=data.unknown_codes,
+        missing=data.missing,
+        max_bytes=limits.data_bytes,
+        max_rows=limits.data_rows,
+        filters=data.filters or None,
+    )
+    relatedness = None
+    if mapping.own_sectors:
+        spec, relatedness = own_economy_spec(spec, mapping), own_relatedness(mapping, init)
+    elif list(init.sectors) != list(spec.sectors):
+        extra = sorted(set(init.sectors) ^ set(spec.sectors))
+        raise ConfigError(
+            f"data.mapping: its sectors differ from economy.sectors ({', '.join(extra[:5])})"
+        )
+    focal = data.focal or init.regions[0]
+    if focal not in init.regions:
+        raise ConfigError(f"data.focal = {focal!r}: not among data.regions")
+    for name in data.vanguard:
+        if name not in init.regions:
+            raise ConfigError(f"data.vanguard: {name!r} is not among data.regions")
+    employment = np.asarray(init.employment, dtype=float)
+    rest = np.array(init.rest_of_world, dtype=float)
+    regions = {r: RegionSpec(vanguard=r in data.vanguard) for r in init.regions}
+    spec = replace(spec, regions=regions, focal_region=focal, synthetic=False)
+    return Economy.from_spec(
+        spec,
+        employment=employment,
+        rest_of_world=rest,
+        regions=list(init.regions),
+        relatedness=relatedness,
+        statistics=np.array([s not in init.without_statistics for s in spec.sectors]),
+        closed=data.reference == "all",
+    )

@@ -1,0 +1,72 @@
+"""What the policy does to firms' projects and learning, read by the model each year.
+
+Cluster members collaborate (higher success, a share of the cluster's
+knowledge), collective demonstrators and shared pilots lower demonstration
+costs, and a public launching customer raises market success.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.economy import Economy
+from sim.model.firms import Firms
+from sim.model.params import Dynamics
+from sim.model.pipeline import Support
+from sim.model.stages import Stage
+from sim.policy.clusters import Cluster
+from sim.policy.coordinator import Coordinator
+from sim.policy.instruments import Instrument
+
+
+def project_support(
+    firms: Firms,
+    economy: Economy,
+    dynamics: Dynamics,
+    clusters: list[Cluster],
+    coordinator: Coordinator,
+    instruments: list[Instrument],
+) -> Support | None:
+    """Cost factors and success bonuses of this year's projects (None without clusters)."""
+    if not clusters:
+        return None
+    cp, pp = dynamics.clusters, dynamics.pilots
+    cost, bonus = np.ones(firms.n), np.zeros(firms.n)
+    member = firms.cluster >= 0
+    collaboration = np.array([c.collaboration for c in clusters])
+    demo_factor = np.array([c.demonstration_cost_factor() for c in clusters])
+    bonus[member] += cp.success_effect * collaboration[firms.cluster[member]]
+    demo = firms.project_stage == Stage.DEMONSTRATION
+    cost[demo & member] *= demo_factor[firms.cluster[demo & member]]
+    if coordinator.pilots:
+        access = coordinator.access(
+            firms.region[demo], firms.project_target[demo], economy.eu_priority
+        )
+        cost[demo] *= 1.0 - pp.cost_cut * access
+        bonus[demo] += pp.success_effect * access
+    for inst in instruments:
+        if inst.launch_bonus() > 0:
+            bonus[firms.grant_funder == inst.index] += inst.launch_bonus()
+    return Support(cost, bonus)
+
+
+def cluster_knowledge(
+    firms: Firms, clusters: list[Cluster], cluster_spillover: float
+) -> np.ndarray | None:
+    """(n,) extra knowledge per unit of value added: members draw on their cluster's stock.
+
+    ``cluster_spillover * collaboration_c * K_c / VA_c`` for a member of cluster c
+    (None without clusters).
+    """
+    if not clusters:
+        return None
+    member = firms.cluster >= 0
+    k = len(clusters)
+    stock = np.bincount(firms.cluster[member], firms.knowledge[member], k)
+    output = np.bincount(firms.cluster[member], firms.value_added[member], k)
+    intensity = np.divide(stock, output, out=np.zeros(k), where=output > 0)
+    collaboration = np.array([c.collaboration for c in clusters])
+    extra = np.zeros(firms.n)
+    weight = cluster_spillover * collaboration * intensity
+    extra[member] = weight[firms.cluster[member]]
+    return extra

@@ -1,0 +1,86 @@
+"""Roadmaps of spearhead clusters: targets and milestones per stage over a mid-term horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.model.stages import N_STAGES, Event
+
+MILESTONES_PER_STAGE = 3
+#: Yearly completions of each stage per running project of a value chain, roughly
+#: as in the no-policy baseline (projects last 7 years and many stop on the way).
+THROUGHPUT = np.array([0.25, 0.15, 0.1, 0.07])
+
+
+@dataclass
+class Roadmap:
+    """Targets and milestones per stage of the value chain over a mid-term horizon.
+
+    Targets are numbers of projects of the value chain that complete each stage
+    (R&D, demonstration, industrialisation, marketisation) within the horizon:
+    the cluster's recent throughput times the roadmap's ambition. A stage has
+    three milestones, at a third, two thirds and all of its target.
+    """
+
+    start: int
+    horizon: int
+    targets: np.ndarray
+    completed: np.ndarray = field(default_factory=lambda: np.zeros(N_STAGES))
+
+    @classmethod
+    def draw_up(cls, year: int, recent: float, horizon: int, ambition: float) -> Roadmap:
+        """A roadmap from ``year`` on for a value chain with ``recent`` running projects.
+
+        Targets: the completions per stage expected over the horizon at the recent
+        pace (:data:`THROUGHPUT`), times ``ambition``, at least one per stage.
+        """
+        pace = max(recent, 1.0) * horizon * THROUGHPUT
+        targets = np.maximum(np.round(ambition * pace), 1.0)
+        return cls(start=year, horizon=horizon, targets=targets)
+
+    def stage_weights(self, year: int) -> np.ndarray:
+        """Weights of the four stages in the partnership's budget in ``year``.
+
+        Early in the horizon money goes to R&D and demonstration, later to
+        industrialisation and marketisation: the policy mix aligned along the
+        roadmap.
+        """
+        phase = np.clip((year - self.start + 0.5) / self.horizon, 0.0, 1.0)
+        w = np.exp(-((np.arange(N_STAGES) - (N_STAGES - 1) * phase) ** 2) / 1.5)
+        return w / w.sum()
+
+    def milestones_reached(self) -> int:
+        """Milestones met so far, out of ``4 * MILESTONES_PER_STAGE``."""
+        marks = np.arange(1, MILESTONES_PER_STAGE + 1) / MILESTONES_PER_STAGE
+        return int((self.completed[:, None] >= self.targets[:, None] * marks[None, :]).sum())
+
+    def milestones_planned(self, year: int) -> float:
+        """Milestones the roadmap plans to have met by the end of ``year``."""
+        share = np.clip((year - self.start + 1) / self.horizon, 0.0, 1.0)
+        return float(N_STAGES * MILESTONES_PER_STAGE * share)
+
+
+def partnership_weight(roadmaps: list[Roadmap], year: int, stage: int) -> float:
+    """How much of the partnership earmark goes to ``stage`` in ``year`` (1 = an even spread).
+
+    The mean of the region's roadmaps' stage weights, scaled so that four equal
+    weights give 1; 1 when the region has no roadmap.
+    """
+    if not roadmaps:
+        return 1.0
+    weights = np.mean([r.stage_weights(year) for r in roadmaps], axis=0)
+    return float(np.clip(weights[stage] * N_STAGES, 0.0, N_STAGES))
+
+
+def record_progress(clusters: list, events: dict[str, np.ndarray]) -> None:
+    """Count the stages that projects of each roadmap's value chain completed this year."""
+    if not events:
+        return
+    passed = (events["event"] == Event.ADVANCE) | (events["event"] == Event.SUCCESS)
+    for c in clusters:
+        if c.roadmap is None:
+            continue
+        mine = passed & (events["region"] == c.region) & (events["target_sector"] == c.value_chain)
+        c.roadmap.completed += np.bincount(events["stage"][mine].astype(int), minlength=4)
