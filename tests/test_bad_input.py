@@ -352,7 +352,7 @@ def _tool(name: str, argv: list[str], capsys) -> tuple[int, str]:
     entry_points = {
         "collect": ("sim.experiments.commands", "collect_main"),
         "compare": ("sim.experiments.commands", "compare_main"),
-        "report": ("sim.experiments.sweep_report", "main"),
+        "report": ("sim.experiments.commands", "report_main"),
         "validate": ("sim.validation.command", "main"),
     }
     module, function = entry_points[name]

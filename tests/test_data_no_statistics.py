@@ -83,7 +83,7 @@ def test_sectors_without_statistics_are_marked_in_tables_and_the_period_chart(tm
 
 def test_the_a10_example_with_its_own_ten_sectors_runs_end_to_end(tmp_path):
     """Outputs, plots, validation and a paired comparison from the A*10 example file."""
-    from sim.experiments.sweep_report import main as report
+    from sim.experiments.commands import report_main as report
     from sim.validation.command import main as validate
 
     sweep = tmp_path / "sweep"

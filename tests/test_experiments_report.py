@@ -7,7 +7,7 @@ import pytest
 plots = pytest.importorskip("sim.plots", exc_type=ImportError)
 
 from sim.experiments import compare_runs, load_runs, report  # noqa: E402
-from sim.experiments.sweep_report import main  # noqa: E402
+from sim.experiments.commands import report_main as main  # noqa: E402
 from sim.experiments.tables import format_comparison  # noqa: E402
 from tests.fake_sweep import make_sweep  # noqa: E402
 

@@ -45,11 +45,11 @@ def test_every_run_reports_its_deadweight(by_rank):
         policy = model.policy
         assert 0 <= ind["deadweight_share"] <= 1
         assert ind["deadweight_share"] == pytest.approx(
-            policy.deadweight_payments[f] / policy.funded_payments[f]
+            policy.deadweight.unaided[f] / policy.deadweight.funded[f]
         )
         # the funded payments are those of project events with a grant
         events = model.recorder.project_frame()
-        assert policy.funded_payments.sum() == (events["grant"] > 0).sum()
+        assert policy.deadweight.funded.sum() == (events["grant"] > 0).sum()
 
 
 def test_aiming_at_additionality_lowers_the_deadweight(by_rank):

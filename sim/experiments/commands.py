@@ -1,4 +1,7 @@
-"""The sweep commands ``s3sim-collect`` and ``s3sim-compare``: parse, run, one line on error."""
+"""The sweep commands ``s3sim-collect``, ``s3sim-compare`` and ``s3sim-report``.
+
+Each parses its arguments, runs, and reports unusable input in one line (exit status 2).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,10 @@ from pathlib import Path
 from sim.experiments.collect import collect, load_runs
 from sim.experiments.compare import DEFAULT_INDICATORS, compare_runs
 from sim.experiments.power import parse_target_half_width
+from sim.experiments.sensitivity.analysis import find_batches
+from sim.experiments.sensitivity.report import write_report as write_sensitivity_report
 from sim.experiments.sweep import SweepError
+from sim.experiments.sweep_report import report
 from sim.experiments.tables import write_comparison
 
 
@@ -91,6 +97,36 @@ def compare_main(argv: Sequence[str] | None = None) -> int:
         print(f"s3sim-compare: note: {note}", file=sys.stderr)
     n_scenarios = result.table["scenario"].nunique()
     print(f"compared {n_scenarios} scenarios with {args.baseline} -> {csv_path}, {md_path}")
+    return 0
+
+
+def report_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``s3sim-report SWEEP_DIR [--baseline NAME] [--out DIR]``.
+
+    Returns:
+        0 on success, 2 on unusable input (one line on stderr).
+    """
+    parser = argparse.ArgumentParser(prog="s3sim-report", description="Report of a sweep.")
+    parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
+    parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
+    parser.add_argument("--out", type=Path, default=None, help="output directory")
+    parser.add_argument(
+        "--n-resamples",
+        type=resamples,
+        default=9999,
+        help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
+    )
+    args = parser.parse_args(argv)
+    try:
+        if find_batches(args.sweep_dir):  # a sensitivity study: its own report
+            path = write_sensitivity_report(args.sweep_dir, args.out)
+        else:
+            path = report(args.sweep_dir, args.baseline, args.out, n_resamples=args.n_resamples)
+    except (SweepError, OSError, ValueError) as exc:
+        line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        print(f"s3sim-report: error: {line}", file=sys.stderr)
+        return 2
+    print(f"wrote {path} and {path.with_suffix('.md')}")
     return 0
 
 

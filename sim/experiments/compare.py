@@ -17,14 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from sim.experiments.comparison_cells import cost_per_job_cell, paired_cell
 from sim.experiments.paired_stats import rng_for
+from sim.experiments.pairing import (
+    UNPAIRED_COLUMNS,
+    UNSET,
+    counterfactual_spearheads,
+    dedupe,
+    prepare_runs,
+    unpaired_records,
+)
 from sim.experiments.power import TargetHalfWidth, parse_target_half_width, seeds_needed
-from sim.experiments.sweep import SPEARHEADS, natural_key, override_columns
+from sim.experiments.sweep import override_columns
 
 COST_PER_JOB = "cost_per_job"
 DEFAULT_INDICATORS: tuple[str, ...] = (
@@ -59,8 +66,6 @@ STAT_COLUMNS = [
     "ci_method",
     "note",
 ]
-UNPAIRED_COLUMNS = ["scenario", "seed", "run_dir", "problem"]
-_UNSET = ""
 
 
 @dataclass
@@ -168,7 +173,7 @@ def compare_runs(
     target = target_half_width
     if isinstance(target, str):
         target = parse_target_half_width(target)
-    runs = _prepare(runs, baseline)
+    runs = prepare_runs(runs, baseline)
     scenarios = list(pd.unique(runs["scenario"]))
     notes: list[str] = []
     wanted = _available_indicators(runs, indicators, notes)
@@ -177,13 +182,13 @@ def compare_runs(
     base_all = runs[runs["scenario"] == baseline]
     # An override the baseline never sets (e.g. a budget level) does not split the
     # baseline: its runs pair with every level of that override.
-    paired_on = [c for c in groups if (base_all[c] != _UNSET).any()]
+    paired_on = [c for c in groups if (base_all[c] != UNSET).any()]
     key = ["seed", *paired_on]
     unpaired: list[dict] = []
-    base = _dedupe(base_all, ["seed", *groups], unpaired)
+    base = dedupe(base_all, ["seed", *groups], unpaired)
     rows: list[dict] = []
     for scenario in (s for s in scenarios if s != baseline):
-        runs_s = _dedupe(runs[runs["scenario"] == scenario], ["seed", *groups], unpaired)
+        runs_s = dedupe(runs[runs["scenario"] == scenario], ["seed", *groups], unpaired)
         parts = runs_s.groupby(groups, sort=True) if groups else [((), runs_s)]
         for group_values, part in parts:
             labels = dict(zip(groups, group_values, strict=True))
@@ -200,9 +205,9 @@ def compare_runs(
             lonely = merged[merged["_merge"] == "left_only"]
             extra = merged[merged["_merge"] == "right_only"]
             problem = f"no {baseline} run with this seed" + (" and overrides" if groups else "")
-            unpaired += _records(lonely, scenario, "run_dir_s", problem, labels)
+            unpaired += unpaired_records(lonely, scenario, "run_dir_s", problem, labels)
             problem = f"{baseline} run without a {scenario} run of this seed"
-            unpaired += _records(extra, baseline, "run_dir_b", problem, labels)
+            unpaired += unpaired_records(extra, baseline, "run_dir_b", problem, labels)
             pairs = counterfactual_spearheads(merged[merged["_merge"] == "both"], part, base_g)
             for name in wanted:
                 cell = (scenario, *group_values, name)
@@ -229,25 +234,6 @@ def compare_runs(
     return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence, target)
 
 
-def _prepare(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    missing = [c for c in ("scenario", "seed") if c not in runs.columns]
-    if missing:
-        raise ValueError(f"runs table lacks columns {missing}")
-    runs = runs.copy()
-    if "run_dir" not in runs.columns:
-        runs["run_dir"] = [f"row-{i}" for i in range(len(runs))]
-    runs["run_dir"] = runs["run_dir"].astype(str)
-    runs["scenario"] = runs["scenario"].astype(str)
-    runs["seed"] = runs["seed"].astype("int64")
-    for column in override_columns(runs.columns):
-        runs[column] = runs[column].astype("string").fillna(_UNSET).astype(str)
-    scenarios = list(pd.unique(runs["scenario"]))
-    if baseline not in scenarios:
-        raise ValueError(f"baseline scenario {baseline!r} not in runs (scenarios: {scenarios})")
-    order = runs["run_dir"].map(lambda p: natural_key(PurePosixPath(p)))
-    return runs.iloc[sorted(range(len(runs)), key=lambda i: order.iloc[i])]
-
-
 def _inputs(name: str) -> tuple[str, ...]:
     return ("budget_spent", "employment_total") if name == COST_PER_JOB else (name,)
 
@@ -263,58 +249,3 @@ def _available_indicators(
         else:
             wanted.append(name)
     return wanted
-
-
-def _dedupe(frame: pd.DataFrame, key: list[str], unpaired: list[dict]) -> pd.DataFrame:
-    """Keep the first run of each pairing key; report the others as duplicates."""
-    dup = frame.duplicated(key, keep="first")
-    if dup.any():
-        extra = frame.loc[dup, ["scenario", "run_dir", *key]].merge(
-            frame.loc[~dup, ["run_dir", *key]], on=key, suffixes=("", "_kept")
-        )
-        for row in extra.itertuples(index=False):
-            problem = f"duplicate of {row.run_dir_kept}; not used"
-            unpaired.append(
-                {"scenario": row.scenario, "seed": int(row.seed), "run_dir": row.run_dir}
-                | {"problem": problem}
-            )
-    return frame[~dup]
-
-
-def _records(
-    frame: pd.DataFrame, scenario: str, run_col: str, problem: str, labels: dict
-) -> list[dict]:
-    return [
-        {"scenario": scenario, "seed": int(s), "run_dir": r, "problem": problem, **labels}
-        for s, r in zip(frame["seed"], frame[run_col], strict=True)
-    ]
-
-
-def counterfactual_spearheads(
-    pairs: pd.DataFrame, scenario_runs: pd.DataFrame, baseline_runs: pd.DataFrame
-) -> pd.DataFrame:
-    """Measure the baseline's spearhead indicators in the scenario's spearhead sectors.
-
-    A baseline without spearheads has none of its own, so comparing its
-    ``employment_spearhead`` (zero) with the scenario's would count all the
-    jobs of those value chains as the policy's doing. The honest counterfactual
-    is the baseline run's employment (and last-period rca) of the focal region
-    in the very value chains the scenario picked, on the same seed.
-    """
-    if SPEARHEADS not in scenario_runs or not len(pairs):
-        return pairs
-    picked = scenario_runs.set_index("run_dir")[SPEARHEADS]
-    base = baseline_runs.set_index("run_dir")
-    pairs = pairs.copy()
-    for i, row in pairs.iterrows():
-        sectors = [s for s in str(picked.get(row["run_dir_s"], "")).split(";") if s]
-        if not sectors:
-            continue
-        b = base.loc[row["run_dir_b"]]
-        jobs = [f"focal_employment.{s}" for s in sectors]
-        rcas = [f"focal_rca_last_period.{s}" for s in sectors]
-        if "employment_spearhead_b" in pairs and all(c in b.index for c in jobs):
-            pairs.at[i, "employment_spearhead_b"] = float(b[jobs].sum())
-        if "rca_spearhead_last_period_b" in pairs and all(c in b.index for c in rcas):
-            pairs.at[i, "rca_spearhead_last_period_b"] = float(b[rcas].astype(float).mean())
-    return pairs

@@ -5,15 +5,13 @@ paired comparison with the baseline, figures of specialisation, budgets, roadmap
 employment, and the baseline's validation summary when one exists. Optional inputs that
 are absent (ledger, clusters, validation) leave a note instead of a section.
 
-Command line: ``s3sim-report SWEEP_DIR [--baseline no_policy] [--out DIR]``.
+Command line: ``s3sim-report SWEEP_DIR [--baseline no_policy] [--out DIR]``
+(sim.experiments.commands).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +19,6 @@ import pandas as pd
 from sim.experiments import figures
 from sim.experiments.aggregate import sector_groups
 from sim.experiments.collect import PANEL_DIR, load_runs
-from sim.experiments.commands import MAX_RESAMPLES, resamples
 from sim.experiments.compare import ComparisonResult, compare_runs
 from sim.experiments.figures import FigureContext
 from sim.experiments.markup import (
@@ -34,9 +31,7 @@ from sim.experiments.markup import (
     to_html,
     to_markdown,
 )
-from sim.experiments.sensitivity.analysis import find_batches
-from sim.experiments.sensitivity.report import write_report as write_sensitivity_report
-from sim.experiments.sweep import SweepError, find_run_dirs, override_columns, read_yaml, relative
+from sim.experiments.sweep import find_run_dirs, override_columns, read_yaml, relative
 from sim.experiments.tables import (
     explanation,
     format_comparison,
@@ -106,36 +101,6 @@ def report(
         for stale in set(ctx.plots_dir.glob("*.png")) - set(ctx.written):
             stale.unlink(missing_ok=True)
     return html_path
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``s3sim-report SWEEP_DIR [--baseline NAME] [--out DIR]``.
-
-    Returns:
-        0 on success, 2 on unusable input (one line on stderr).
-    """
-    parser = argparse.ArgumentParser(prog="s3sim-report", description="Report of a sweep.")
-    parser.add_argument("sweep_dir", type=Path, help="Hydra sweep directory")
-    parser.add_argument("--baseline", default="no_policy", help="baseline scenario")
-    parser.add_argument("--out", type=Path, default=None, help="output directory")
-    parser.add_argument(
-        "--n-resamples",
-        type=resamples,
-        default=9999,
-        help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
-    )
-    args = parser.parse_args(argv)
-    try:
-        if find_batches(args.sweep_dir):  # a sensitivity study: its own report
-            path = write_sensitivity_report(args.sweep_dir, args.out)
-        else:
-            path = report(args.sweep_dir, args.baseline, args.out, n_resamples=args.n_resamples)
-    except (SweepError, OSError, ValueError) as exc:
-        line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        print(f"s3sim-report: error: {line}", file=sys.stderr)
-        return 2
-    print(f"wrote {path} and {path.with_suffix('.md')}")
-    return 0
 
 
 def _economy(runs: pd.DataFrame, ctx: FigureContext) -> list[Block]:

@@ -10,14 +10,12 @@ from matplotlib.patches import Patch
 from sim.plots._common import (
     OKABE_ITO,
     add_caption,
-    in_order,
     measure_label,
     median_band,
     new_figure,
     reference_line,
-    require,
-    select_region,
 )
+from sim.plots.inputs import in_order, require, select_region
 
 
 def plot_paired_differences(

@@ -13,13 +13,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from sim.plots._common import (
     REST_OF_WORLD,
     add_caption,
-    in_order,
     new_figure,
     qualitative_colours,
     reference_line,
-    require,
-    select_region,
 )
+from sim.plots.inputs import in_order, require, select_region
 
 
 def plot_comparison_forest(comparison: pd.DataFrame, caption: str | None = None) -> Figure:

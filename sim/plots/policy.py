@@ -8,14 +8,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from sim.plots._common import (
-    add_caption,
-    in_order,
-    new_figure,
-    qualitative_colours,
-    require,
-    select_region,
-)
+from sim.plots._common import add_caption, new_figure, qualitative_colours
+from sim.plots.inputs import in_order, require, select_region
 
 
 def plot_budget_by_instrument(

@@ -10,16 +10,18 @@ from matplotlib.figure import Figure
 
 from sim.plots._common import (
     add_caption,
-    in_order,
     measure_label,
     new_figure,
-    partial_periods,
     reference_level,
     reference_line,
-    require,
     rotate_labels,
-    select_region,
     sequential_colours,
+)
+from sim.plots.inputs import (
+    in_order,
+    partial_periods,
+    require,
+    select_region,
     single_scenario,
     sorted_periods,
 )

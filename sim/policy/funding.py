@@ -40,6 +40,25 @@ def collected(revenue: np.ndarray, value_added: np.ndarray, region: np.ndarray) 
     return np.where(base > 0, revenue, 0.0)
 
 
+def book_tax(
+    levied: np.ndarray, new: np.ndarray, value_added: np.ndarray, region: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """The tax of this year as the ledger books it, and the total raised.
+
+    Args:
+        levied: (R,) money to raise from each region's firms (:func:`tax_revenue`).
+        new: (R, I) new money of each region and instrument this year.
+        value_added: (n,) the firms' value added this year.
+        region: (n,) the firms' regions.
+
+    Returns:
+        (R, I) tax per instrument, in proportion to its new money, and the sum raised.
+    """
+    raised = collected(levied, value_added, region)
+    share = np.divide(raised, levied, out=np.zeros(len(levied)), where=levied > 0)
+    return new * share[:, None], float(raised.sum())
+
+
 def excess_burden(tax: float, mcpf: float) -> float:
     """The cost of raising ``tax`` beyond the money itself: ``(mcpf - 1) * tax``."""
     return (mcpf - 1.0) * tax

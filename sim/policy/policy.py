@@ -19,6 +19,7 @@ from sim.model.streams import Stream
 from sim.policy import funding
 from sim.policy.clusters import Cluster, assign_members, cluster_rows, form_clusters
 from sim.policy.coordinator import Coordinator
+from sim.policy.deadweight import Deadweight
 from sim.policy.effects import cluster_knowledge, project_support
 from sim.policy.government import Government, Payments, YearPlan
 from sim.policy.instruments import IndustrialisationSupport, Instrument, PilotCoInvestment
@@ -63,9 +64,7 @@ class Policy:
         self._cluster_rows: list[dict] = []
         self._levied: np.ndarray | None = None
         self.excess_burden = 0.0
-        # per region: stage payments with a grant, and those the firm could have paid alone
-        self.funded_payments = np.zeros(0)
-        self.deadweight_payments = np.zeros(0)
+        self.deadweight = Deadweight()
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -134,7 +133,7 @@ class Policy:
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
             self.received["firms"] += float(outcome.paid_grant[paid].sum())
         self._book_tax(model, t, year)
-        self._count_deadweight(model, outcome)
+        self.deadweight.count(firms.region, e.n_regions, outcome)
         for inst in self.instruments:
             if isinstance(inst, IndustrialisationSupport) and inst.loan:
                 self.written_off += settle_loan(
@@ -150,23 +149,11 @@ class Policy:
         if self._levied is None:
             return
         firms, R = model.firms, model.economy.n_regions
-        raised = funding.collected(self._levied, firms.value_added, firms.region)
-        share = np.divide(raised, self._levied, out=np.zeros(R), where=self._levied > 0)
-        self.ledger.taxed[t, :R] = self.ledger.new[t, :R] * share[:, None]
+        new = self.ledger.new[t, :R]
+        taxed, raised = funding.book_tax(self._levied, new, firms.value_added, firms.region)
+        self.ledger.taxed[t, :R] = taxed
         mcpf = self.scenario.phase_at(year).budget.mcpf
-        self.excess_burden += funding.excess_burden(float(raised.sum()), mcpf)
-
-    def _count_deadweight(self, model, outcome: Outcome) -> None:
-        """Funded payments this year, and those that would have happened without the grant."""
-        firms, R = model.firms, model.economy.n_regions
-        if len(self.funded_payments) == 0:
-            self.funded_payments, self.deadweight_payments = np.zeros(R), np.zeros(R)
-        funded = outcome.paid_grant > 0
-        if outcome.unaided is None or not funded.any():
-            return
-        self.funded_payments += np.bincount(firms.region[funded], minlength=R)
-        unaided = funded & outcome.unaided
-        self.deadweight_payments += np.bincount(firms.region[unaided], minlength=R)
+        self.excess_burden += funding.excess_burden(raised, mcpf)
 
     # ---- planning next year ---------------------------------------------------------
     def plan(self, model, year: int) -> None:
@@ -271,15 +258,6 @@ class Policy:
         """Spearhead value chains of a region (empty before a targeted phase)."""
         return self.spearheads.get(region, [])
 
-    def deadweight(self, focal: int) -> dict[str, float]:
-        """Share of funded stage payments whose firm could have paid them alone (NaN: none)."""
-        funded, unaided = self.funded_payments, self.deadweight_payments
-        if len(funded) == 0:
-            return {"deadweight_share": float("nan"), "deadweight_share_all_regions": float("nan")}
-        share = float(unaided[focal] / funded[focal]) if funded[focal] else float("nan")
-        total = float(unaided.sum() / funded.sum()) if funded.sum() else float("nan")
-        return {"deadweight_share": share, "deadweight_share_all_regions": total}
-
     def frames(self, model) -> dict[str, pd.DataFrame]:
         """ledger.parquet and clusters.parquet."""
         return {"ledger": self.ledger.frame(), "clusters": pd.DataFrame(self._cluster_rows)}
@@ -304,7 +282,7 @@ class Policy:
             "received_by_pilots": self.received["pilots"],
             "loans_written_off": self.written_off,
             "spearheads_focal": float(len(self.spearhead_sectors(f))),
-            **self.deadweight(f),
+            **self.deadweight.shares(f),
             **picking_quality(
                 model.prospects.realised_growth(model.markets.demand),
                 self.spearhead_sectors(f),

@@ -9,7 +9,7 @@ Outputs of the model (``sensitivity.model = s3sim``):
   on the same seed and parameters;
 * ``effect.spearhead_jobs``: the focal region's jobs in the policy run's spearhead value
   chains, minus the reference run's jobs in those same value chains (the reference picks no
-  spearheads of its own; see sim.experiments.compare.counterfactual_spearheads).
+  spearheads of its own; see sim.experiments.pairing.counterfactual_spearheads).
 
 With ``replicates`` > 1 every output is the mean over the seeds ``seed .. seed + r - 1``.
 ``sensitivity.model = ishigami`` evaluates the Ishigami-Homma function instead, whose
