@@ -72,7 +72,7 @@ def in_browser() -> float:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "sim.dashboard.command", "--port", str(port)],
+        [sys.executable, "-m", "sim.dashboard.serve", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -52,7 +52,7 @@ def server(sweep, tmp_path_factory):
             [
                 sys.executable,
                 "-m",
-                "sim.dashboard.command",
+                "sim.dashboard.serve",
                 "--port",
                 str(port),
                 "--sweep",

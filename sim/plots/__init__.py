@@ -11,10 +11,10 @@ message naming the function, the missing columns and the columns present.
 """
 
 from sim.plots._common import OKABE_ITO, SYNTHETIC_CAPTION, save_figure
+from sim.plots.budgets_and_roadmaps import plot_budget_by_instrument, plot_roadmap_progress
 from sim.plots.differences import plot_paired_differences
 from sim.plots.outcomes import plot_comparison_forest, plot_employment_by_group
-from sim.plots.policy import plot_budget_by_instrument, plot_roadmap_progress
-from sim.plots.specialisation import plot_rsca_heatmap, plot_specialisation_by_period
+from sim.plots.rsca import plot_rsca_heatmap, plot_specialisation_by_period
 
 __all__ = [
     "OKABE_ITO",

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     title += str((config.get("scenario") or {}).get("name", "no_policy"))
     table = markdown_table(errors.round(3))
     write_text(args.out / "backtest.md", f"# {title}\n\n{table}\n")
-    from sim.plots.backtest import rca_trajectories
+    from sim.plots.trajectories import rca_trajectories
 
     rca_trajectories(observed, simulated, rest, args.out / "plots" / "backtest_rca.png")
     print(f"{title}\n{table}\ns3sim-backtest: wrote {args.out}")
