@@ -206,7 +206,8 @@ class Policy:
             draws=draws,
         )
         model.agents_by_type[Coordinator].do("step")
-        # governments in the order they were created (region order): they share the stream
+        # governments in the order they were created (region order), in which the shared
+        # pilots receive their contributions
         for payments in model.agents_by_type[Government].map("allocate", plan):
             self._book(year, payments)
         self._book_eu(year, self.coordinator.eu_paid - eu_before)
