@@ -76,6 +76,15 @@ def test_no_module_exceeds_the_line_limit():
     assert not long, f"modules over {MAX_LINES} lines: {long}"
 
 
+def test_no_two_modules_share_a_name():
+    by_name: dict[str, list[str]] = {}
+    for name, path in modules().items():
+        if path.name not in ("__init__.py", "__main__.py"):
+            by_name.setdefault(path.name, []).append(name)
+    shared = {file: names for file, names in by_name.items() if len(names) > 1}
+    assert not shared, f"modules of the same name: {shared}"
+
+
 def test_no_import_cycle_among_the_modules():
     known = modules()
     graph = {name: imports(name, path, known) for name, path in known.items()}

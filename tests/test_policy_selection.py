@@ -1,4 +1,4 @@
-"""Selection rules (sim.policy.selection): ranked funding within budgets and earmarked pots.
+"""Selection rules (sim.policy.selection_rules): ranked funding within budgets and earmarked pots.
 
 Hand-worked cases first, then properties over random application sets, budgets
 and pots. ``award`` is observed through the calls it makes to ``fund_in_order``
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.policy import selection
-from sim.policy.selection import Pot, award, fund_in_order, perceive
+from sim.policy import selection_rules
+from sim.policy.selection_rules import Pot, award, fund_in_order, perceive
 
 # fund_in_order allows 1e-9 of slack per call; award makes at most three calls here
 TOL = 1e-7
@@ -137,14 +137,14 @@ def test_fund_in_order_funds_the_longest_prefix_that_fits(call, rnd):
 
 def _award_with_calls(perceived, now, later, budget_now, budget_later, pots):
     seen = []
-    real = selection.fund_in_order
+    real = selection_rules.fund_in_order
 
     def spy(order, now_, later_, b_now, b_later):
         out = real(order, now_, later_, b_now, b_later)
         seen.append((order.copy(), b_now, b_later, out.copy()))
         return out
 
-    with mock.patch.object(selection, "fund_in_order", spy):
+    with mock.patch.object(selection_rules, "fund_in_order", spy):
         funded = award(perceived, now, later, budget_now, budget_later, pots)
     return funded, seen
 

@@ -1,10 +1,10 @@
-"""Selection aimed at additionality and the deadweight of grants (sim.policy.selection)."""
+"""Selection aimed at additionality and the deadweight of grants (sim.policy.selection_rules)."""
 
 import numpy as np
 import pytest
 
 from sim.cli import build_model
-from sim.policy.selection import ADDS_NOTHING, additionality
+from sim.policy.selection_rules import ADDS_NOTHING, additionality
 from tests.conftest import SMALL, compose_config
 
 

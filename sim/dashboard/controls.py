@@ -8,7 +8,7 @@ import solara
 
 from sim.dashboard.levers import BASELINE, DataChoice, Levers, check
 from sim.policy.scenario import PICKING
-from sim.policy.selection import RULES
+from sim.policy.selection_rules import RULES
 
 ECONOMIES = ("default", "from data")
 EXAMPLE_DATA = DataChoice(

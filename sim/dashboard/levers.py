@@ -19,7 +19,7 @@ from omegaconf import OmegaConf
 
 from sim.config.paths import config_dir
 from sim.policy.scenario import PICKING
-from sim.policy.selection import RULES
+from sim.policy.selection_rules import RULES
 
 BASELINE = "no_policy"
 SHARE_TOLERANCE = 1e-6

@@ -22,7 +22,7 @@ from sim.policy.commitments import Commitments
 from sim.policy.coordinator import Coordinator
 from sim.policy.instruments import ClusterSupport, Instrument
 from sim.policy.roadmaps import partnership_weight
-from sim.policy.selection import ADDS_NOTHING, BottomUp, additionality, award
+from sim.policy.selection_rules import ADDS_NOTHING, BottomUp, additionality, award
 
 
 @dataclass

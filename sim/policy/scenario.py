@@ -19,7 +19,7 @@ from sim.errors import ConfigError
 from sim.policy.funding import FUNDING
 from sim.policy.instruments import Instrument
 from sim.policy.instruments import build as build_instrument
-from sim.policy.selection import RULES, BottomUp, SelectionSpec
+from sim.policy.selection_rules import RULES, BottomUp, SelectionSpec
 
 PICKING = ("entrepreneurial_discovery", "top_down", "random", "largest")
 BASES = ("start", "current")

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.policy.clusters import Cluster
 from sim.policy.roadmaps import Roadmap
-from sim.policy.selection import SelectionSpec
+from sim.policy.selection_rules import SelectionSpec
 
 
 def _zscore(x: np.ndarray) -> np.ndarray:
