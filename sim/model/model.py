@@ -175,7 +175,7 @@ class ClusterModel(mesa.Model):
             self.economy,
             self.markets.technology,
             self.specialisation.density,
-            self.growth_signal(),
+            self.prospects.expected_growth(self.year, self.markets.demand, self.markets.growth),
             self.dynamics.innovation,
             self.streams.keyed(self.year),
             self.year,
@@ -187,15 +187,6 @@ class ClusterModel(mesa.Model):
             self.outcome.rd_grant,
             self.dynamics.knowledge.rd_additionality,
         )
-
-    def growth_signal(self) -> np.ndarray:
-        """(R, S) the demand growth firms expect.
-
-        This year's growth for mature markets; each region's forecast for the
-        emerging value chains (sim.model.prospects).
-        """
-        forecast = self.prospects.forecast(self.year, self.markets.demand)
-        return np.where(self.economy.emerging[None, :], forecast, self.markets.growth[None, :])
 
     def allocate_budgets(self) -> None:
         """5. Governments allocate the year's budget (commitments first)."""

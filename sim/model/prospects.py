@@ -77,6 +77,15 @@ class Prospects:
         noise = self.params.forecast_noise * self.error / np.sqrt(activity)
         return self.trend_in(year)[None, :] + noise
 
+    def expected_growth(self, year: int, demand: np.ndarray, growth: np.ndarray) -> np.ndarray:
+        """(R, S) the demand growth firms expect in ``year``.
+
+        This year's growth ``growth`` (S,) for mature markets; each region's
+        forecast for the emerging value chains.
+        """
+        forecast = self.forecast(year, demand)
+        return np.where(self.economy.emerging[None, :], forecast, growth[None, :])
+
 
 def picking_quality(growth: np.ndarray, picked: list[int], emerging: np.ndarray) -> dict:
     """How the picked value chains grew against the emerging value chains.
