@@ -66,10 +66,20 @@ def test_ids_cannot_be_given():
 
 def test_a_deep_copy_has_columns_of_its_own():
     firms = Firms(capacity=4)
-    firms.add(region=np.array([0, 1]), sector=np.array([2, 3]), employment=np.array([5.0, 7.0]))
+    firms.add(
+        region=np.array([0, 1]),
+        sector=np.array([2, 3]),
+        employment=np.array([5.0, 7.0]),
+        key=np.array([10, 11], dtype=np.uint64),
+    )
     twin = copy.deepcopy(firms)
     twin.employment[0] = 99.0
-    twin.add(region=np.array([1]), sector=np.array([0]), employment=np.array([1.0]))
+    twin.add(
+        region=np.array([1]),
+        sector=np.array([0]),
+        employment=np.array([1.0]),
+        key=np.array([12], dtype=np.uint64),
+    )
     assert firms.employment.tolist() == [5.0, 7.0] and firms.n == 2
     assert twin.employment.tolist() == [99.0, 7.0, 1.0] and twin.firm_id.tolist() == [0, 1, 2]
     # the copy's views are views of its own columns, which keep/add then change
