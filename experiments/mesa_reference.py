@@ -181,6 +181,7 @@ class ReferenceModel(mesa.Model):
         self.streams = streams
         self.economy = economy
         self.competition = dynamics.competition
+        self.presence_width = dynamics.knowledge.presence_width
         self.knowledge = dynamics.knowledge
         self.demography = dynamics.demography
         self.end = end
@@ -307,7 +308,9 @@ class ReferenceModel(mesa.Model):
         for firm in self.agents:
             employment[firm.region][firm.sector] += firm.employment
         employment = np.array(employment)
-        self.rca, self.density = current_density(e, employment, self.markets.row_employment)
+        self.rca, self.density = current_density(
+            e, employment, self.markets.row_employment, self.presence_width
+        )
         self.region_jobs = employment.sum(axis=1)
 
     def total_employment(self) -> float:

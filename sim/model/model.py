@@ -99,7 +99,9 @@ class ClusterModel(mesa.Model):
             self.streams.get(Stream.SETUP),
         )
         self.initial_firms = self.firms.n  # drawn; economy.n_firms only approximately
-        self.specialisation = RegionalSpecialisation(economy, self.firms, self.markets)
+        self.specialisation = RegionalSpecialisation(
+            economy, self.firms, self.markets, dynamics.knowledge.presence_width
+        )
         self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
         self.policy = policy
         self.outcome: Outcome | None = None

@@ -89,6 +89,13 @@ class Knowledge:
     productivity_noise: float = bounded(0.03, 0.0)
     """(ν) [log] Sd of the yearly productivity shock. Source: keeps productivity dispersion
     alive; calibrated."""
+    presence_width: float = bounded(0.1, 0.0)
+    """(w) Width of the smooth step by which a sector's presence in a region rises around
+    RCA = 1: presence `1 / (1 + exp(-(RCA - 1) / w))`, whose relatedness-weighted mean is the
+    density (0: Hidalgo et al.'s binary RCA >= 1). Source: a binary threshold makes one cell
+    crossing RCA = 1 move every related cell's density by a jump, which sends two runs that
+    differ by a grant's worth of jobs apart (docs/ODD.md, "Presence"); narrow enough to keep
+    the binary definition's ranking; stylised."""
 
 
 @dataclass(frozen=True)

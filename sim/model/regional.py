@@ -16,17 +16,32 @@ from sim.model.world import WorldMarkets
 
 
 def current_density(
-    economy: Economy, employment: np.ndarray, row_employment: np.ndarray
+    economy: Economy, employment: np.ndarray, row_employment: np.ndarray, width: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rca and relatedness density (R, S) of the current employment.
 
-    The reference area is all regions plus the rest of the world; a region is
-    specialised in a sector when rca >= 1; density uses the profile relatedness
-    with the sector's own proximity excluded.
+    The reference area is all regions plus the rest of the world; a sector's
+    presence in a region is :func:`presence` of its rca (a smooth step around
+    rca = 1 of the given width); density uses the profile relatedness with the
+    sector's own proximity excluded.
     """
     reference = employment.sum(axis=0) + row_employment
     values = rca(employment, reference)
-    return values, relatedness_density(values >= 1.0, economy.relatedness)
+    return values, relatedness_density(presence(values, width), economy.relatedness)
+
+
+def presence(rca_values: np.ndarray, width: float) -> np.ndarray:
+    """How present each sector is in each region, in [0, 1]: ``1 / (1 + exp(-(rca - 1) / w))``.
+
+    With ``width = 0`` the binary ``rca >= 1`` of Hidalgo et al. (2007); with a
+    positive width a continuous function of rca, so that a small change of
+    employment changes the density of related sectors a little instead of by a
+    jump when one cell crosses rca = 1.
+    """
+    if width == 0.0:
+        return (rca_values >= 1.0).astype(float)
+    z = np.clip((rca_values - 1.0) / width, -700.0, 700.0)
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 class RegionalSpecialisation:
@@ -36,6 +51,8 @@ class RegionalSpecialisation:
         economy: The economy (sizes and relatedness).
         firms: The initial firms.
         markets: World markets (the rest of the world's employment).
+        presence_width: Width of the step of a sector's presence around rca = 1
+            (``dynamics.knowledge.presence_width``; 0: binary).
 
     Attributes:
         rca: (R, S) Balassa index of employment against the reference area.
@@ -44,8 +61,11 @@ class RegionalSpecialisation:
         jobs_start: (R,) each region's share of the regions' employment at the start.
     """
 
-    def __init__(self, economy: Economy, firms: Firms, markets: WorldMarkets):
+    def __init__(
+        self, economy: Economy, firms: Firms, markets: WorldMarkets, presence_width: float
+    ):
         self.economy = economy
+        self.presence_width = presence_width
         self.update(firms, markets)
         self.jobs_start = self.jobs / self.jobs.sum()
 
@@ -53,7 +73,9 @@ class RegionalSpecialisation:
         """Take stock of the living firms."""
         e = self.economy
         employment = firms.by_cell(firms.employment, e.n_regions, e.n_sectors)
-        self.rca, self.density = current_density(e, employment, markets.row_employment)
+        self.rca, self.density = current_density(
+            e, employment, markets.row_employment, self.presence_width
+        )
         self.jobs = employment.sum(axis=1)
 
     def tightness(self) -> np.ndarray:
