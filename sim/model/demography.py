@@ -89,18 +89,23 @@ def entry_weights(
     density: np.ndarray,
     demand_growth: np.ndarray,
     p: Demography,
+    roadmaps: np.ndarray | None = None,
 ) -> np.ndarray:
     """(R, S) share of a region's entrants going to each sector.
 
-    ``w_rs = ((1 - kappa) e_rs / e_r + kappa * d_rs / sum_s d_rs) * exp(g * growth_s)``
-    normalised per region, with ``kappa = entry_density_weight`` and ``d`` the
-    relatedness density: entry follows both what the region does and what it
-    is related to, tilted toward growing world demand.
+    ``w_rs = ((1 - kappa) e_rs / e_r + kappa * d_rs / sum_s d_rs) * exp(g * growth_s)
+    * (1 + roadmap_entry * m_rs)`` normalised per region, with ``kappa =
+    entry_density_weight``, ``d`` the relatedness density and ``m`` 1 where the region
+    runs a spearhead roadmap in the sector (``roadmaps``, None for none): entry follows
+    both what the region does and what it is related to, tilted toward growing world
+    demand and toward the sectors a roadmap announces.
     """
     emp_share = employment / np.maximum(employment.sum(axis=1, keepdims=True), 1e-12)
     dens_share = density / np.maximum(density.sum(axis=1, keepdims=True), 1e-12)
     w = (1.0 - p.entry_density_weight) * emp_share + p.entry_density_weight * dens_share
     w = w * np.exp(p.entry_growth_weight * demand_growth)[None, :]
+    if roadmaps is not None:
+        w = w * (1.0 + p.roadmap_entry * roadmaps)
     return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
 
@@ -170,6 +175,7 @@ def exit_and_enter(
     p: Demography,
     innovation: Innovation,
     draws: KeyedDraws,
+    roadmaps: np.ndarray | None = None,
 ) -> tuple[int, int]:
     """The year's turnover: exits, ageing, entry, then spin-offs of successful projects.
 
@@ -184,6 +190,8 @@ def exit_and_enter(
         p: Entry and exit parameters.
         innovation: Pipeline parameters (``new_activity_size``).
         draws: This year's keyed draws (exit, entry and entrants by key).
+        roadmaps: (R, S) 1 where a region runs a spearhead roadmap in a sector (the
+            policy's), or None: entry leans toward them.
 
     Returns:
         The numbers of firms that exited and that entered (spin-offs included).
@@ -192,7 +200,7 @@ def exit_and_enter(
     firms.keep(~leaving)
     firms.age += 1
     employment = firms.by_cell(firms.employment, economy.n_regions, economy.n_sectors)
-    weights = entry_weights(economy, employment, density, markets.growth, p)
+    weights = entry_weights(economy, employment, density, markets.growth, p, roadmaps)
     new = enter(firms, markets, economy, weights, p, draws)
     size = np.full(len(new_activity["region"]), innovation.new_activity_size)
     spun = add_entrants(

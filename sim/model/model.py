@@ -12,6 +12,7 @@ from tqdm import tqdm
 from sim.model.competition import compete
 from sim.model.demography import exit_and_enter, populate
 from sim.model.economy import Economy
+from sim.model.expectations import SupportExpectations
 from sim.model.knowledge import add_project_rd, learn
 from sim.model.observe import Recorder
 from sim.model.params import Dynamics
@@ -35,6 +36,9 @@ class PolicyHooks(Protocol):
 
     def support(self, model: ClusterModel) -> Support | None:
         """Cost factors and success bonuses of this year's projects."""
+
+    def roadmap_cells(self, model: ClusterModel) -> np.ndarray | None:
+        """(R, S) 1 where a region runs a spearhead roadmap in a sector this year, or None."""
 
     def knowledge_pool(self, model: ClusterModel) -> np.ndarray | None:
         """Extra knowledge per unit of value added for cluster members."""
@@ -102,6 +106,7 @@ class ClusterModel(mesa.Model):
         self.specialisation = RegionalSpecialisation(
             economy, self.firms, self.markets, dynamics.knowledge.presence_width
         )
+        self.expectations = SupportExpectations(economy.n_regions, economy.n_sectors)
         self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
         self.policy = policy
         self.outcome: Outcome | None = None
@@ -182,7 +187,9 @@ class ClusterModel(mesa.Model):
             self.streams.keyed(self.year),
             self.year,
             support,
+            self.expectations.rate,
         )
+        self.expectations.update(self.outcome)
         add_project_rd(
             self.firms,
             self.outcome.rd_own,
@@ -208,6 +215,7 @@ class ClusterModel(mesa.Model):
             self.dynamics.demography,
             self.dynamics.innovation,
             self.streams.keyed(self.year),
+            self.policy.roadmap_cells(self) if self.policy is not None else None,
         )
 
     def take_stock(self) -> None:

@@ -144,6 +144,17 @@ class Innovation:
     new_activity_size: float = bounded(5.0, 0.0, low_open=True)
     """[jobs] Size of the establishment of a successful diversification. Source: a small new
     establishment."""
+    start_response: float = bounded(1.0, 0.0)
+    """(η_s) Relative rise of the start probability per unit of the support rate firms expect in
+    their own region and sector (the share of project costs grants covered there lately; 0: firms
+    ignore policy). Source: subsidies move firms across the extensive margin of R&D
+    (Arqué-Castells & Mohnen 2015) and expected subsidies enter the decision to apply (Takalo,
+    Tanayama & Toivanen 2013); the size is stylised: with a quarter of costs covered, starts rise
+    by a quarter; a sensitivity lever."""
+    target_response: float = bounded(2.0, 0.0)
+    """(η_t) Relative rise of a diversification target's weight per unit of the support rate
+    expected for projects aiming at it. Source: as `start_response`; stylised; a sensitivity
+    lever."""
 
     def __post_init__(self):
         for name in ("duration", "cost", "success"):
@@ -182,6 +193,11 @@ class Demography:
     infant_fade: float = bounded(2.0, 0.0, low_open=True)
     """(τ_h) [years] E-folding time of the infant hazard. Source: hazard fades over the first
     years."""
+    roadmap_entry: float = bounded(0.5, 0.0)
+    """(η_e) Relative rise of the entry weight of a sector in which the region runs a spearhead
+    roadmap (entry stays a share of the region's firms; 0: entrants ignore roadmaps). Source:
+    a public roadmap signals demand and support to start-ups, as cluster programmes intend
+    (Foray 2015); the size is stylised; a sensitivity lever."""
 
 
 @dataclass(frozen=True)

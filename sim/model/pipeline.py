@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.economy import Economy
+from sim.model.expectations import observed_rate
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import Innovation
@@ -51,6 +52,9 @@ class Outcome:
             establishments created by successful diversification projects.
         unaided: (n,) funded firms that paid their stage this year and could have paid
             all of it from their own cash: the grant's deadweight (same state, same draws).
+        support_rate: (R * S,) grants reserved over stage costs of the running projects
+            of each region and target sector this year (sim.model.expectations).
+        support_seen: (R * S,) whether any project ran in the cell this year.
     """
 
     events: dict[str, np.ndarray]
@@ -60,6 +64,8 @@ class Outcome:
     rd_grant: np.ndarray
     new_activity: dict[str, np.ndarray]
     unaided: np.ndarray | None = None
+    support_rate: np.ndarray | None = None
+    support_seen: np.ndarray | None = None
 
 
 def stage_cost(
@@ -83,18 +89,25 @@ def stage_cost(
 
 
 def target_weights(
-    economy: Economy, density: np.ndarray, demand_growth: np.ndarray, p: Innovation
+    economy: Economy,
+    density: np.ndarray,
+    demand_growth: np.ndarray,
+    p: Innovation,
+    expected_support: np.ndarray | None = None,
 ) -> np.ndarray:
     """(R, S, S) weights of diversification targets t for a firm in region r, sector s.
 
     ``w_rst = phi_st ** relatedness_weight * (1 + density_weight * density_rt)
-    * exp(growth_weight * demand_growth_rt)``, zero for t == s; ``demand_growth`` is
-    (S,) or, when each region expects its own, (R, S).
+    * exp(growth_weight * demand_growth_rt) * (1 + target_response * support_rt)``, zero
+    for t == s; ``demand_growth`` is (S,) or, when each region expects its own, (R, S);
+    ``support`` is the (R, S) support rate firms expect (sim.model.expectations).
     """
     phi = economy.relatedness.copy()
     np.fill_diagonal(phi, 0.0)
     w = phi[None, :, :] ** p.relatedness_weight
     w = w * (1.0 + p.density_weight * density[:, None, :])
+    if expected_support is not None:
+        w = w * (1.0 + p.target_response * expected_support[:, None, :])
     growth = np.exp(p.growth_weight * np.asarray(demand_growth))
     return w * (growth[:, None, :] if growth.ndim == 2 else growth[None, None, :])
 
@@ -115,6 +128,7 @@ def innovate(
     draws: KeyedDraws,
     year: int,
     support: Support | None = None,
+    expected_support: np.ndarray | None = None,
 ) -> Outcome:
     """Start, finance and advance projects for one year.
 
@@ -128,6 +142,8 @@ def innovate(
         draws: This year's keyed draws (starts, targets and stage outcomes by firm key).
         year: The simulated year (recorded on events).
         support: Policy effects on cost and success, or None without policy.
+        expected_support: (R, S) the support rate firms expect for a project in each
+            region and target sector (sim.model.expectations); None: firms expect none.
 
     Returns:
         The year's :class:`Outcome`.
@@ -138,7 +154,11 @@ def innovate(
 
     # starts: firms with no project and positive cash
     idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
-    p_start = np.minimum(2.0 * p.start_rate * intensity / (intensity + p.knowledge_half), 1.0)
+    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
+    if expected_support is not None:
+        own_cell = firms.cell(economy.n_sectors)
+        p_start = p_start * (1.0 + p.start_response * expected_support.ravel()[own_cell])
+    p_start = np.minimum(p_start, 1.0)
     candidates = np.flatnonzero(idle)
     chance = draws.uniform(Draw.START, firms.key[candidates])
     starting = candidates[chance < p_start[candidates]]
@@ -146,7 +166,7 @@ def innovate(
     diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
     if len(movers):
-        weights = target_weights(economy, density, demand_growth, p)
+        weights = target_weights(economy, density, demand_growth, p, expected_support)
         rows = weights[firms.region[movers], firms.sector[movers]]
         target[diversify] = _choose(rows, draws.uniform(Draw.TARGET, firms.key[movers]))
     firms.project_target[starting] = target
@@ -165,6 +185,9 @@ def innovate(
         due = due * support.cost_factor[active]
     grant = np.minimum(firms.grant[active], due)
     own = due - grant
+    n_cells = economy.n_regions * economy.n_sectors
+    target_cell = firms.region[active].astype(np.intp) * economy.n_sectors + tgt
+    support_rate, support_seen = observed_rate(target_cell, grant, due, n_cells)
     pays = (own <= 0.0) | (firms.cash[active] >= own)  # a fully funded stage proceeds
     unaided = np.zeros(n, dtype=bool)
     unaided[active] = pays & (grant > 0) & (firms.cash[active] >= due)
@@ -232,7 +255,17 @@ def innovate(
     # a reserved grant is for one year's payment only
     firms.grant[:] = 0.0
     firms.grant_funder[:] = -1
-    return Outcome(log.columns(), paid_grant, paid_funder, rd_own, rd_grant, new_activity, unaided)
+    return Outcome(
+        log.columns(),
+        paid_grant,
+        paid_funder,
+        rd_own,
+        rd_grant,
+        new_activity,
+        unaided,
+        support_rate,
+        support_seen,
+    )
 
 
 class _EventLog:

@@ -25,7 +25,7 @@ from sim.policy.government import Government, Payments, YearPlan
 from sim.policy.instruments import IndustrialisationSupport, Instrument, PilotCoInvestment
 from sim.policy.ledger import EU, Ledger
 from sim.policy.loans import settle_loan
-from sim.policy.roadmaps import record_progress
+from sim.policy.roadmaps import record_progress, roadmap_cells
 from sim.policy.scenario import PolicyPhase, ScenarioSpec
 from sim.policy.spearheads import designate_spearheads
 
@@ -105,6 +105,11 @@ class Policy:
             self.coordinator,
             self.instruments,
         )
+
+    def roadmap_cells(self, model) -> np.ndarray | None:
+        """(R, S) 1 where a region runs a spearhead roadmap in a sector this year (entry leans in)."""
+        e = model.economy
+        return roadmap_cells(self.clusters, model.year, e.n_regions, e.n_sectors)
 
     def knowledge_pool(self, model) -> np.ndarray | None:
         """Members draw on their cluster's knowledge in proportion to collaboration."""

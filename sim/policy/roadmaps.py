@@ -84,3 +84,13 @@ def record_progress(clusters: list, events: dict[str, np.ndarray]) -> None:
             continue
         mine = passed & (events["region"] == c.region) & (events["target_sector"] == c.value_chain)
         c.roadmap.completed += np.bincount(events["stage"][mine].astype(int), minlength=4)
+
+
+def roadmap_cells(clusters, year: int, n_regions: int, n_sectors: int) -> np.ndarray | None:
+    """(R, S) 1 where a cluster's roadmap runs in ``year`` (its region, its value chain), or None."""
+    cells = np.zeros((n_regions, n_sectors))
+    for c in clusters:
+        plan = c.roadmap
+        if plan is not None and plan.start <= year < plan.start + plan.horizon:
+            cells[c.region, c.value_chain] = 1.0
+    return cells if cells.any() else None
