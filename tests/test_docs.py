@@ -32,6 +32,7 @@ SECTIONS = {
     "demography": "10.4",
     "clusters": "10.5",
     "pilots": "10.5",
+    "prospects": "10.5b",
 }
 
 
@@ -73,6 +74,20 @@ def test_odd_parameter_table_equals_the_defaults(group):
         assert configured[name] == pytest.approx(value), key
     rows = {k for k in table if not prefix or k.startswith(prefix)}
     assert rows == {prefix + name for name in defaults}
+
+
+def test_documented_constants_are_read_from_the_code():
+    from sim.docgen.constants import documented_constants
+    from sim.model import competition, expectations
+
+    rows = {
+        name.split("`")[1]: (value, meaning) for name, value, meaning in documented_constants(ROOT)
+    }
+    assert float(rows["MAX_SHOCK_SCALE"][0]) == competition.MAX_SHOCK_SCALE
+    assert float(rows["ADAPTATION"][0]) == expectations.ADAPTATION
+    assert rows["ADAPTATION"][1].startswith("Weight of this year's observed support rate")
+    # an undocumented number (no #: comment) is not a documented constant
+    assert "N_STAGES" not in rows
 
 
 def test_odd_run_settings_equal_the_defaults():

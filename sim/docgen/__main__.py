@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.docgen import bench, indicators, parameters
+from sim.docgen import bench, constants, indicators, parameters
 from sim.docgen.blocks import fill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +21,8 @@ def render_block(name: str, root: Path = ROOT) -> str:
         return indicators.render(name)
     if name.startswith("bench."):
         return bench.render(name, root)
+    if name == "constants":
+        return constants.render(root)
     raise KeyError(f"no generated block {name!r}")
 
 

@@ -29,6 +29,7 @@ GROUPS = {
     "demography": params.Demography,
     "clusters": params.Clusters,
     "pilots": params.Pilots,
+    "prospects": params.Prospects,
 }
 DOC = re.compile(r"^(?:\((?P<symbol>[^)]+)\) )?(?:\[(?P<unit>[^\]]+)\] )?(?P<rest>.+)$", re.DOTALL)
 

@@ -252,9 +252,16 @@ class Prospects:
     """The prior over the emerging value chains' long-run demand growth and its forecasts."""
 
     take_off: float = bounded(0.5, 0.0, 1.0)
+    """Probability that an emerging value chain keeps its configured trend over the reported
+    years. Source: stylised prior: some take off, some fizzle."""
     fizzle_growth: float = bounded(0.01, -0.5, 0.5)
+    """[log/yr] Long-run demand growth of a chain that fizzles. Source: stylised: about the
+    growth of mature demand."""
     spread: float = bounded(0.02, 0.0, 0.5)
+    """[log/yr] Sd of the drawn trend around either. Source: stylised."""
     forecast_noise: float = bounded(0.04, 0.0, 1.0)
+    """[log/yr] Sd of a region's forecast error while the chain is as small as at the start.
+    Source: stylised; a sensitivity lever."""
 
 
 @dataclass(frozen=True)

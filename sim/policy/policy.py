@@ -107,7 +107,7 @@ class Policy:
         )
 
     def roadmap_cells(self, model) -> np.ndarray | None:
-        """(R, S) 1 where a region runs a spearhead roadmap in a sector this year (entry leans in)."""
+        """(R, S) 1 where a region runs a spearhead roadmap in a sector this year."""
         e = model.economy
         return roadmap_cells(self.clusters, model.year, e.n_regions, e.n_sectors)
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.model.stages import N_STAGES, Event
 
+#: Milestones of a roadmap's target per stage (a third, two thirds and all of it).
 MILESTONES_PER_STAGE = 3
 #: Yearly completions of each stage per running project of a value chain, roughly
 #: as in the no-policy baseline (projects last 7 years and many stop on the way).
@@ -87,7 +88,7 @@ def record_progress(clusters: list, events: dict[str, np.ndarray]) -> None:
 
 
 def roadmap_cells(clusters, year: int, n_regions: int, n_sectors: int) -> np.ndarray | None:
-    """(R, S) 1 where a cluster's roadmap runs in ``year`` (its region, its value chain), or None."""
+    """(R, S) 1 where a cluster's roadmap runs in ``year`` (region, value chain), or None."""
     cells = np.zeros((n_regions, n_sectors))
     for c in clusters:
         plan = c.roadmap
