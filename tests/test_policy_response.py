@@ -9,8 +9,7 @@ common random numbers (same seed, same draws for every firm).
 import numpy as np
 import pytest
 
-from sim.cli import build_model
-from sim.config.settings import build_economy
+from sim.config.assemble import build_economy, build_model
 from sim.model.demography import entry_weights
 from sim.model.expectations import ADAPTATION, adapt, observed_rate
 from sim.model.params import Demography, Innovation
@@ -93,7 +92,7 @@ def test_supported_cells_start_more_projects():
     scenario = ["scenario=targeted", "scenario.budget.funding=external", "seed=6"]
     responding, model = starts(scenario)
     ignoring, _ = starts([*scenario, *NO_RESPONSE])
-    expected = model.expected_support
+    expected = model.expectations.rate
     assert expected.max() > 0.05
     supported = expected >= np.quantile(expected[expected > 0], 0.75)
     assert responding[supported].sum() > ignoring[supported].sum()
