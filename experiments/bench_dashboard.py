@@ -47,21 +47,15 @@ def bare_models() -> float:
 
 def page_loop() -> tuple[float, int]:
     """Years/s of the Run page's loop in process, and how many drawings were shown."""
-    from sim.dashboard import run_charts
+    from sim.dashboard import playback, run_charts
     from sim.dashboard.live import LiveRun
-    from sim.dashboard.run_page import levers_for, painter
+    from sim.dashboard.run_page import levers_for
 
-    painter().submit(run_charts.warm_up).result()
+    playback.painter().submit(run_charts.warm_up).result()
     run = LiveRun.build(levers_for("targeted"))
-    began, years, shown, drawing = time.perf_counter(), 0, 0, None
-    while not run.finished:
-        years += run.step(1)
-        if drawing is not None and drawing.done():
-            drawing.result()
-            shown, drawing = shown + 1, None
-        if drawing is None and run.reported:
-            drawing = painter().submit(run_charts.render, run_charts.gather(run))
-    return years / (time.perf_counter() - began), shown
+    rates: list[float] = []
+    shown = playback.play(run, lambda: True, lambda drawn: None, rates.append)
+    return rates[-1], shown
 
 
 def in_browser() -> float:

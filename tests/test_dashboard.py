@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.cli import build_model
-from sim.dashboard import run_charts, sweep_charts
+from sim.dashboard import playback, run_charts, sweep_charts, sweep_data
 from sim.dashboard.levers import Levers, check, default_shares, scenario_defaults
 from sim.dashboard.live import LiveRun
 from sim.dashboard.sweep_data import open_sweep, verdict
@@ -133,3 +135,60 @@ def test_a_folder_that_is_no_sweep_is_one_error(tmp_path):
     sweep = make_sweep(tmp_path / "sweep", ("targeted",), (0,))
     with pytest.raises(SweepError, match="no run of the baseline 'no_policy'"):
         open_sweep(sweep)
+
+
+def test_playing_stops_when_told_and_reports_its_speed():
+    run = LiveRun.build(small())
+    first = run.year
+    asked, rates, drawings = [], [], []
+    shown = playback.play(
+        run, lambda: len(asked) < 3 and not asked.append(1), drawings.append, rates.append
+    )
+    assert run.year == first + 3  # asked before every year: three yes, then no
+    assert rates and rates[-1] > 0
+    assert shown == len(drawings) == 0  # burn-in years: nothing to draw
+
+
+def test_an_unchanged_sweep_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
+    sweep = make_sweep(tmp_path / "sweep", ("no_policy", "targeted"), (0, 1, 2))
+    first = open_sweep(sweep)
+    reads = []
+    real = sweep_data.load_runs
+    monkeypatch.setattr(sweep_data, "load_runs", lambda *a: reads.append(a) or real(*a))
+    again = open_sweep(sweep)
+    assert reads == [] and again.key == first.key and again.notes == []
+
+    path = sweep / "comparison.csv"  # s3sim-compare run again, with other figures
+    table = pd.read_csv(path)
+    table["mean_diff"] += 1.0
+    table.to_csv(path, index=False)
+    later = path.stat().st_mtime + 5
+    os.utime(path, (later, later))
+    changed = open_sweep(sweep)
+    assert len(reads) == 1 and changed.key != first.key
+    assert changed.comparison["mean_diff"].tolist() == pytest.approx(
+        (first.comparison["mean_diff"] + 1.0).tolist(), nan_ok=True
+    )
+
+    (sweep / str(first.runs["run_dir"].iloc[-1]) / "_COMPLETE").unlink()  # a run incomplete
+    fewer = open_sweep(sweep)
+    assert len(reads) == 2 and len(fewer.runs) == len(first.runs) - 1
+
+
+def test_a_figure_is_drawn_once_per_sweep_contents(tmp_path, monkeypatch):
+    sweep = make_sweep(tmp_path / "sweep", ("no_policy", "targeted"), (0, 1))
+    drawings = []
+    real = sweep_charts.FIGURES["heatmap"]
+    monkeypatch.setitem(
+        sweep_charts.FIGURES, "heatmap", lambda v, s: drawings.append(s) or real(v, s)
+    )
+    image = sweep_charts.drawn(open_sweep(sweep), "heatmap", "targeted")
+    assert image[:4] == PNG
+    assert sweep_charts.drawn(open_sweep(sweep), "heatmap", "targeted") == image
+    assert drawings == ["targeted"]
+    sweep_charts.drawn(open_sweep(sweep), "heatmap", "no_policy")  # other choices: drawn
+    assert drawings == ["targeted", "no_policy"]
+
+    (sweep / "comparison.csv").unlink()  # compared again when opened: a new sweep stamp
+    sweep_charts.drawn(open_sweep(sweep), "heatmap", "targeted")
+    assert drawings == ["targeted", "no_policy", "targeted"]

@@ -179,18 +179,23 @@ def test_sweep_page_opens_a_sweep_and_switches_scenario(server, sweep, page):
     verdict = page.locator(".sweep-verdict")
     expect(verdict).to_contain_text("targeted: employment_total is higher than no_policy by 50")
     expect(page.locator(".sweep-table")).to_contain_text("bottom_up")
-    _image(page, "forest")
-    heat_targeted, paths_targeted = _image(page, "heatmap"), _image(page, "trajectories")
+    forest = _image(page, "forest")  # the visible tab; the others are drawn when shown
+    expect(page.locator(".chart-heatmap")).to_have_count(0)
     page.screenshot(path=str(ROOT / "docs" / "dashboard_sweep.png"), full_page=True)
+    page.get_by_role("tab", name="Heatmap").click()
+    heat_targeted = _image(page, "heatmap")
+    page.get_by_role("tab", name="Trajectories").click()
+    paths_targeted = _image(page, "trajectories")
 
     _pick(page, "scenario", "bottom_up")
     expect(page.locator(".v-select").filter(has_text="scenario")).to_contain_text("bottom_up")
-    page.wait_for_function(
-        "old => document.querySelector('.chart-heatmap img').src !== old",
-        arg=heat_targeted.decode(),
-        timeout=SLOW,
-    )
-    assert _image(page, "trajectories") != paths_targeted
+    changed = "([name, old]) => { const img = document.querySelector(`.chart-${name} img`);"
+    changed += " return img !== null && img.src !== old; }"
+    page.wait_for_function(changed, arg=["trajectories", paths_targeted.decode()], timeout=SLOW)
+    page.get_by_role("tab", name="Heatmap").click()
+    page.wait_for_function(changed, arg=["heatmap", heat_targeted.decode()], timeout=SLOW)
+    page.get_by_role("tab", name="Forest plot").click()
+    assert _image(page, "forest") == forest
     _pick(page, "indicator", "specialisations_gained")
     expect(verdict).to_contain_text("Verdict on specialisations_gained", timeout=SLOW)
 

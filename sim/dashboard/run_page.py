@@ -3,22 +3,18 @@
 Changing a lever rebuilds the run (the model and its paired no-policy baseline) from the
 composed config, as ``s3sim`` would build it. While running, the simulation goes on year
 after year in a thread of the server, and the charts are drawn in a separate process from
-a snapshot of the run: each time a drawing is done it is shown and the next snapshot is
-sent, so drawing never holds the simulation up.
+a snapshot of the run, at their own pace (:mod:`sim.dashboard.playback`), so drawing never
+holds the simulation up.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
-from functools import cache
 
 import solara
 
-from sim.dashboard import run_charts
+from sim.dashboard import playback, run_charts
 from sim.dashboard.controls import LeverPanel
 from sim.dashboard.levers import (
     Levers,
@@ -62,13 +58,7 @@ running = solara.reactive(False)
 failure = solara.reactive("")
 speed = solara.reactive("")
 tick = solara.reactive(0)
-"""Counts redraws: the page reads it, so every redraw re-renders the status."""
-
-
-@cache
-def painter() -> ProcessPoolExecutor:
-    """The process that draws the charts while a run goes on (one per server)."""
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+"""Counts redraws: the status reads it, so every redraw re-renders the status."""
 
 
 def show(drawn: dict[str, bytes | str | int]) -> None:
@@ -105,19 +95,12 @@ def play(cancel: threading.Event) -> None:
     run = live.value
     if not running.value or run is None:
         return
-    began, years = time.perf_counter(), 0
-    drawing: Future | None = None
-    while running.value and not cancel.is_set() and not run.finished:
-        years += run.step(1)
-        if drawing is not None and drawing.done():
-            show(drawing.result())
-            drawing = None
-        if drawing is None and run.reported:
-            drawing = painter().submit(run_charts.render, run_charts.gather(run))
-        rate = years / (time.perf_counter() - began)
-        speed.set(f"{rate:.1f} simulated years/s")
-    if drawing is not None:
-        drawing.cancel()
+    playback.play(
+        run,
+        lambda: running.value and not cancel.is_set(),
+        show,
+        lambda rate: speed.set(f"{rate:.1f} simulated years/s"),
+    )
     redraw(run)
     running.set(False)
 
@@ -137,6 +120,7 @@ def Status(run: LiveRun | None):
     if run.baseline is not None:
         text += ", paired with no_policy on the same seed"
     solara.Text(text, classes=["run-status"])
+    solara.Text(f"redraws: {tick.value}", style={"display": "none"})
     if speed.value:
         solara.Text(speed.value, classes=["run-speed"])
     if "year" in images.value:
@@ -165,7 +149,8 @@ def RunPage():
     root = solara.use_memo(lambda: compose_config([]), [])
 
     def apply():
-        painter().submit(run_charts.warm_up)  # ready the drawing process before the first run
+        # ready the drawing process before the first run
+        playback.painter().submit(run_charts.warm_up)
         if levers.value is None:
             levers.set(levers_for("targeted"))
         else:
@@ -180,7 +165,6 @@ def RunPage():
             redraw(live.value)
 
     run = live.value
-    solara.Text(f"redraws: {tick.value}", style={"display": "none"})
     with solara.Sidebar():
         with solara.Card("Levers"):
             if levers.value is not None:

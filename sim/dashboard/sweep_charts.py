@@ -1,8 +1,15 @@
-"""The Sweep page's figures, drawn from a :class:`~sim.dashboard.sweep_data.SweepView`."""
+"""The Sweep page's figures, drawn from a :class:`~sim.dashboard.sweep_data.SweepView`.
+
+:func:`drawn` keeps each figure's PNG by the sweep's contents (its
+:attr:`~sim.dashboard.sweep_data.SweepView.key`) and the figure's choices, so a figure
+shown before, of an unchanged sweep, is not drawn again.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from collections.abc import Callable
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -10,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim import plots
+from sim.dashboard.run_charts import png
 from sim.dashboard.sweep_data import SweepView
 from sim.experiments.sweep import OVERRIDE_PREFIX
 from sim.plots._common import add_caption, median_band, new_figure, reference_line
@@ -18,6 +26,10 @@ Chart = Figure | str
 """A figure, or the reason there is none."""
 BAND = (0.1, 0.9)
 """Quantiles over seeds of the shaded band."""
+DPI = 100
+KEPT = 48
+"""How many drawn figures :func:`drawn` keeps (the least recently shown go first)."""
+_KEPT: OrderedDict[tuple, bytes | str] = OrderedDict()
 
 
 def caption(view: SweepView) -> str | None:
@@ -99,3 +111,29 @@ def table(view: SweepView, indicator: str) -> pd.DataFrame:
 
     rows = view.comparison[view.comparison["indicator"] == indicator]
     return format_comparison(rows) if len(rows) else pd.DataFrame()
+
+
+FIGURES: dict[str, Callable[..., Chart]] = {
+    "forest": forest,
+    "trajectories": paired_trajectories,
+    "heatmap": heatmap,
+}
+"""The Sweep page's figures by name; each takes the view and then the choices it shows."""
+
+
+def drawn(view: SweepView, name: str, *choices: str) -> bytes | str:
+    """The figure ``name`` of ``view`` for ``choices`` as PNG bytes (or why there is none).
+
+    Drawn once per sweep contents and choices: a figure of an unchanged sweep shown
+    before is returned as it was drawn.
+    """
+    key = (view.key, name, choices)
+    if key in _KEPT:
+        _KEPT.move_to_end(key)
+        return _KEPT[key]
+    chart = FIGURES[name](view, *choices)
+    image = chart if isinstance(chart, str) else png(chart, dpi=DPI)
+    _KEPT[key] = image
+    while len(_KEPT) > KEPT:
+        _KEPT.popitem(last=False)
+    return image

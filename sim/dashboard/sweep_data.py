@@ -3,14 +3,16 @@
 :func:`open_sweep` uses ``runs.parquet`` and ``panel/`` when they are up to date and
 collects the sweep first otherwise (as ``s3sim-collect``); the comparison with the
 baseline is read from ``comparison.csv`` when it is newer than ``runs.parquet`` and
-computed otherwise (as ``s3sim-compare``, whose files it then writes).
+computed otherwise (as ``s3sim-compare``, whose files it then writes). A sweep opened
+before is not read again while its :func:`stamp` (the complete runs and the times and
+sizes of the collected files) is unchanged.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +20,19 @@ import pandas as pd
 from sim.experiments.aggregate import mean_over_runs, panel_rows, sector_groups
 from sim.experiments.collect import PANEL_DIR, RUNS_FILE, load_runs
 from sim.experiments.compare import compare_runs
-from sim.experiments.sweep import OVERRIDE_PREFIX, SPEARHEADS, SweepError, read_yaml
+from sim.experiments.sweep import (
+    COMPLETE,
+    OVERRIDE_PREFIX,
+    SPEARHEADS,
+    SweepError,
+    find_run_dirs,
+    read_yaml,
+)
 from sim.experiments.tables import write_comparison
 
 COMPARISON_FILE = "comparison.csv"
+Stamp = tuple[tuple[str, int, int], ...]
+"""Files of a sweep with their modification times and sizes (-1 when absent)."""
 
 
 @dataclass
@@ -36,6 +47,7 @@ class SweepView:
         baseline: The baseline scenario.
         focal: The focal region (most common over runs), or None.
         notes: What was done to open it (collected, compared) and remarks.
+        stamp: The sweep's files as they were when it was read (:func:`stamp`).
     """
 
     sweep_dir: Path
@@ -45,6 +57,12 @@ class SweepView:
     baseline: str
     focal: str | None
     notes: list[str]
+    stamp: Stamp = ()
+
+    @property
+    def key(self) -> tuple[str, str, Stamp]:
+        """What identifies the sweep's contents: folder, baseline and stamp."""
+        return str(self.sweep_dir), self.baseline, self.stamp
 
     @property
     def scenarios(self) -> list[str]:
@@ -126,13 +144,51 @@ class SweepView:
         return [c for c in varying if (base[c].fillna("") != "").any()]
 
 
+_OPENED: dict[tuple[str, str], SweepView] = {}
+"""Sweeps opened in this process, by resolved folder and baseline."""
+
+
+def stamp(sweep_dir: Path) -> Stamp:
+    """The files whose change means a sweep must be read again, with mtime and size.
+
+    These are the ``_COMPLETE`` marker of every complete run and, beside them, the
+    collected files (``runs.parquet``, ``panel/``, ``comparison.csv``).
+    """
+    complete, _ = find_run_dirs(sweep_dir)
+    files = [p / COMPLETE for p in complete]
+    files += [sweep_dir / RUNS_FILE, sweep_dir / PANEL_DIR, sweep_dir / COMPARISON_FILE]
+    marks = []
+    for path in files:
+        try:
+            status = path.stat()
+            marks.append((str(path), status.st_mtime_ns, status.st_size))
+        except FileNotFoundError:
+            marks.append((str(path), -1, -1))
+    return tuple(marks)
+
+
 def open_sweep(sweep_dir: str | Path, baseline: str = "no_policy") -> SweepView:
     """Open a sweep directory for the dashboard (collected or not).
+
+    A sweep opened before in this process, and unchanged since (same :func:`stamp`), is
+    not read again: its view is returned, without the notes of the first opening.
 
     Raises:
         SweepError: If it is not a sweep with complete runs or has no run of ``baseline``.
     """
     sweep_dir = Path(sweep_dir).expanduser()
+    if not sweep_dir.is_dir():
+        raise SweepError(f"{sweep_dir}: no such directory")
+    where = (str(sweep_dir.resolve()), baseline)
+    known = _OPENED.get(where)
+    if known is not None and known.stamp == stamp(sweep_dir):
+        return replace(known, notes=[])
+    view = _read_sweep(sweep_dir, baseline)
+    _OPENED[where] = view
+    return view
+
+
+def _read_sweep(sweep_dir: Path, baseline: str) -> SweepView:
     runs, data_dir, collected = load_runs(sweep_dir)
     notes = []
     if collected is not None:
@@ -149,7 +205,8 @@ def open_sweep(sweep_dir: str | Path, baseline: str = "no_policy") -> SweepView:
     focal = runs.get("focal_region")
     mode = focal.dropna().mode() if focal is not None else pd.Series(dtype=str)
     focal_region = str(mode.iloc[0]) if len(mode) else None
-    return SweepView(sweep_dir, data_dir, runs, comparison, baseline, focal_region, notes)
+    marks = stamp(sweep_dir)
+    return SweepView(sweep_dir, data_dir, runs, comparison, baseline, focal_region, notes, marks)
 
 
 def _cached_comparison(data_dir: Path, baseline: str) -> pd.DataFrame | None:

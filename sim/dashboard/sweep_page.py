@@ -1,7 +1,9 @@
 """The Sweep page: open a sweep directory and explore its comparison, read from its Parquet files.
 
 The folder field starts at ``$S3SIM_SWEEP`` (set by ``s3sim-dashboard --sweep DIR``), else
-at ``outputs/demo/sweep`` (what ``make demo`` writes).
+at ``outputs/demo/sweep`` (what ``make demo`` writes). The verdict and the table show as soon
+as the sweep is read; the figures are in tabs, and only the visible one is drawn, in a
+thread of the server, so the page never waits for a figure it does not show.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import os
 import time
 
 import solara
+from solara.lab import Tab, Tabs
 
 from sim.dashboard import sweep_charts
-from sim.dashboard.run_charts import png
 from sim.dashboard.sweep_data import SweepView, open_sweep, verdict
 from sim.experiments.markup import html_table
 from sim.experiments.sweep import SweepError
@@ -31,6 +33,7 @@ opened_in = solara.reactive("")
 indicator = solara.reactive("")
 scenario = solara.reactive("")
 measure = solara.reactive(MEASURES[0])
+tab = solara.reactive(0)
 
 
 def open_folder() -> None:
@@ -50,18 +53,29 @@ def open_folder() -> None:
     opened_in.set(f"read in {time.perf_counter() - began:.2f} s")
 
 
-def image(chart: sweep_charts.Chart, name: str):
-    """A figure as an image, or its reason as a note."""
+@solara.component
+def Figure(opened: SweepView, name: str, choices: tuple[str, ...] = ()):
+    """A figure drawn in a thread (once per sweep and choices), or why there is none."""
+    result = solara.use_thread(
+        lambda: sweep_charts.drawn(opened, name, *choices),
+        dependencies=[opened.key, name, choices],
+        intrusive_cancel=False,
+    )
     with solara.Card(classes=[f"chart-{name}"]):
-        if isinstance(chart, str):
-            solara.Info(chart, dense=True)
+        if result.state == solara.ResultState.FINISHED:
+            if isinstance(result.value, bytes):
+                solara.Image(result.value, width="100%")
+            else:
+                solara.Info(str(result.value), dense=True)
+        elif result.state == solara.ResultState.ERROR:
+            solara.Error(f"{name}: {result.error}")
         else:
-            solara.Image(png(chart, dpi=100), width="100%")
+            solara.ProgressLinear(True)
 
 
 @solara.component
 def Comparison(opened: SweepView):
-    """Verdict, table and forest plot of the chosen indicator."""
+    """Verdict and table of the chosen indicator."""
     chosen = indicator.value
     lines = verdict(opened.comparison, chosen)
     with solara.Card(f"Verdict on {chosen} against {opened.baseline}", classes=["sweep-verdict"]):
@@ -77,26 +91,25 @@ def Comparison(opened: SweepView):
             f"{MORE_SEEDS_MARK}: the interval is wider than the effect; run more seeds.",
             style={"font-size": "small"},
         )
-    figure = solara.use_memo(lambda: sweep_charts.forest(opened), [opened])
-    image(figure, "forest")
 
 
 @solara.component
-def ScenarioFigures(opened: SweepView):
-    """Paired-difference trajectories and the heatmap of the chosen scenario."""
-    chosen, what = scenario.value, measure.value
-    paths = solara.use_memo(
-        lambda: sweep_charts.paired_trajectories(opened, chosen, what) if chosen else None,
-        [opened, chosen, what],
-    )
-    heat = solara.use_memo(
-        lambda: sweep_charts.heatmap(opened, chosen) if chosen else None, [opened, chosen]
-    )
-    if not chosen:
-        solara.Info("The sweep has only the baseline: nothing to compare.")
-        return
-    image(paths, "trajectories")
-    image(heat, "heatmap")
+def Figures(opened: SweepView):
+    """The forest plot, and the chosen scenario's paired trajectories and heatmap, in tabs."""
+    chosen = scenario.value
+    with Tabs(value=tab, lazy=True):
+        with Tab("Forest plot"):
+            Figure(opened, "forest")
+        with Tab("Trajectories"):
+            if chosen:
+                Figure(opened, "trajectories", (chosen, measure.value))
+            else:
+                solara.Info("The sweep has only the baseline: nothing to compare.")
+        with Tab("Heatmap"):
+            if chosen:
+                Figure(opened, "heatmap", (chosen,))
+            else:
+                solara.Info("The sweep has only the baseline: nothing to compare.")
 
 
 @solara.component
@@ -133,4 +146,4 @@ def SweepPage():
         for note in opened.notes:
             solara.Text(note, style={"font-size": "small"})
         Comparison(opened)
-        ScenarioFigures(opened)
+        Figures(opened)
