@@ -49,7 +49,7 @@ def bare_models() -> float:
 
 
 def page_loop() -> tuple[float, int]:
-    """Years/s of the Run page's loop in process, and how many drawings were shown."""
+    """Years/s of the Run page's loop in process, and how many charts it showed meanwhile."""
     from sim.dashboard import playback, run_charts
     from sim.dashboard.live import LiveRun
     from sim.dashboard.run_page import levers_for
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"  two bare models (reference):        {bare:6.1f} simulated years/s")
     print(
         f"  page loop, drawing in a process:    {loop:6.1f} simulated years/s "
-        f"({loop / bare:.0%} of the reference; {shown} drawings shown)"
+        f"({loop / bare:.0%} of the reference; {shown} charts shown while running)"
     )
     if not args.no_browser:
         page = in_browser()

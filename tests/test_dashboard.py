@@ -78,6 +78,8 @@ def test_charts_appear_once_years_are_reported():
     assert after["year"] == run.model.start + 5
     for name in ("specialisation", "employment", "budget", "roadmaps"):
         assert after[name][:4] == PNG, name
+    one = run_charts.render(run_charts.gather(run), ["budget"])  # one chart, as while running
+    assert set(one) == {"year", "budget"} and one["budget"][:4] == PNG
     periods = run.periods()
     assert set(periods["period"]) == {"1998-2001", "2002-2003"}  # the running period, so far
     assert len(periods) == 2 * len(run.model.economy.sectors)

@@ -2,10 +2,11 @@
 
 Drawing the five charts of a year takes much longer than simulating it (about 2.7 s against
 0.2 s for the default economy), so the charts follow the simulation at their own pace: one
-drawing at a time, from a snapshot of the run, started at most every :data:`DRAW_GAP`
-seconds. The drawing process runs at a lower priority, so that on a busy machine the
-simulation keeps the processor and the charts are drawn less often, never the other way
-round. The page's speed is reported every :data:`REPORT_GAP` seconds, not every year.
+chart at a time, in turn, from a snapshot of the run, started at most every
+:data:`DRAW_GAP` seconds, so that something on the page changes about once a second. The
+drawing process runs at a lower priority, so that on a busy machine the simulation keeps
+the processor and the charts are drawn less often, never the other way round. The page's
+speed is reported every :data:`REPORT_GAP` seconds, not every year.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def play(
     Args:
         run: The run to advance (both its models).
         going: Asked before every year; the run stops when it says False.
-        show: Given each finished drawing (as :func:`run_charts.render` returns it).
+        show: Given each finished drawing of one chart (as :func:`run_charts.render`
+            returns it); the charts take turns.
         report: Given the simulated years per second since the start, every
             :data:`REPORT_GAP` seconds and when the run stops.
         draw_gap: Seconds at least between the starts of two drawings.
@@ -65,7 +67,7 @@ def play(
     """
     began = last_report = now = time.perf_counter()
     last_drawing = -math.inf
-    years = shown = 0
+    years = shown = turn = 0
     drawing: Future | None = None
     while going() and not run.finished:
         years += run.step(1)
@@ -77,8 +79,9 @@ def play(
             show(drawing.result())
             drawing, shown = None, shown + 1
         if drawing is None and run.reported and now - last_drawing >= draw_gap:
-            drawing = painter().submit(run_charts.render, run_charts.gather(run))
-            last_drawing = now
+            chart = list(run_charts.CHARTS)[turn % len(run_charts.CHARTS)]
+            drawing = painter().submit(run_charts.render, run_charts.gather(run), [chart])
+            last_drawing, turn = now, turn + 1
     if drawing is not None:
         drawing.cancel()
     if years and last_report < now:

@@ -10,6 +10,7 @@ spearhead picked), so the page never shows a traceback.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -154,14 +155,16 @@ def png(figure: Figure, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
-def render(snap: Snapshot) -> dict[str, bytes | str | int]:
-    """Every chart of the snapshot, as PNG bytes or the reason there is none.
+def render(snap: Snapshot, names: Sequence[str] | None = None) -> dict[str, bytes | str | int]:
+    """Charts of the snapshot (every one, or those in ``names``), as PNG or why there is none.
 
     The key ``year`` holds the last year the charts show.
     """
-    charts = {name: draw(snap) for name, draw in CHARTS.items()}
     drawn: dict[str, bytes | str | int] = {"year": snap.year}
-    return drawn | {name: c if isinstance(c, str) else png(c) for name, c in charts.items()}
+    for name in CHARTS if names is None else names:
+        chart = CHARTS[name](snap)
+        drawn[name] = chart if isinstance(chart, str) else png(chart)
+    return drawn
 
 
 def warm_up() -> int:

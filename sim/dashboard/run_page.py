@@ -54,6 +54,8 @@ def levers_for(scenario: str, base: Levers | None = None) -> Levers:
 levers = solara.reactive(None)
 live = solara.reactive(None)
 images = solara.reactive({})
+charted = solara.reactive({})
+"""The year each chart shows (the charts are drawn in turn while running)."""
 running = solara.reactive(False)
 failure = solara.reactive("")
 speed = solara.reactive("")
@@ -62,8 +64,9 @@ tick = solara.reactive(0)
 
 
 def show(drawn: dict[str, bytes | str | int]) -> None:
-    """Put drawn charts on the page."""
-    images.set(drawn)
+    """Put drawn charts on the page, in place of their former drawings."""
+    images.set(images.value | drawn)
+    charted.set(charted.value | {name: drawn["year"] for name in drawn if name in TITLES})
     tick.set(tick.value + 1)
 
 
@@ -84,6 +87,7 @@ def rebuild(choice: Levers) -> None:
         failure.set(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         live.set(None)
         images.set({})
+        charted.set({})
         return
     failure.set("")
     live.set(run)
@@ -101,7 +105,8 @@ def play(cancel: threading.Event) -> None:
         show,
         lambda rate: speed.set(f"{rate:.1f} simulated years/s"),
     )
-    redraw(run)
+    if live.value is run:  # not rebuilt meanwhile: draw every chart of where it stopped
+        redraw(run)
     running.set(False)
 
 
@@ -123,8 +128,10 @@ def Status(run: LiveRun | None):
     solara.Text(f"redraws: {tick.value}", style={"display": "none"})
     if speed.value:
         solara.Text(speed.value, classes=["run-speed"])
-    if "year" in images.value:
-        solara.Text(f"charts of {images.value['year']}", classes=["run-charted"])
+    if charted.value:
+        first, last = min(charted.value.values()), max(charted.value.values())
+        shown = f"{first} to {last}" if first < last else str(last)
+        solara.Text(f"charts of {shown}", classes=["run-charted"])
 
 
 @solara.component
