@@ -143,8 +143,8 @@ def open_times(sweep: Path) -> dict[str, float]:
         return value
 
     def forget() -> None:
-        sweep_data._OPENED.clear()
-        sweep_charts._KEPT.clear()
+        sweep_data.forget()
+        sweep_charts.forget()
 
     timed("first", lambda: open_sweep(fresh))
     forget()

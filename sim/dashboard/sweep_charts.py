@@ -8,6 +8,7 @@ shown before, of an unchanged sweep, is not drawn again.
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -30,6 +31,8 @@ DPI = 100
 KEPT = 48
 """How many drawn figures :func:`drawn` keeps (the least recently shown go first)."""
 _KEPT: OrderedDict[tuple, bytes | str] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+"""The page draws its figures in threads; the kept figures are read and changed under it."""
 
 
 def caption(view: SweepView) -> str | None:
@@ -121,6 +124,12 @@ FIGURES: dict[str, Callable[..., Chart]] = {
 """The Sweep page's figures by name; each takes the view and then the choices it shows."""
 
 
+def forget() -> None:
+    """Forget the figures drawn so far: each is drawn again when next asked for."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
 def drawn(view: SweepView, name: str, *choices: str) -> bytes | str:
     """The figure ``name`` of ``view`` for ``choices`` as PNG bytes (or why there is none).
 
@@ -128,12 +137,14 @@ def drawn(view: SweepView, name: str, *choices: str) -> bytes | str:
     before is returned as it was drawn.
     """
     key = (view.key, name, choices)
-    if key in _KEPT:
-        _KEPT.move_to_end(key)
-        return _KEPT[key]
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
     chart = FIGURES[name](view, *choices)
     image = chart if isinstance(chart, str) else png(chart, dpi=DPI)
-    _KEPT[key] = image
-    while len(_KEPT) > KEPT:
-        _KEPT.popitem(last=False)
+    with _KEPT_LOCK:
+        _KEPT[key] = image
+        while len(_KEPT) > KEPT:
+            _KEPT.popitem(last=False)
     return image

@@ -148,6 +148,11 @@ _OPENED: dict[tuple[str, str], SweepView] = {}
 """Sweeps opened in this process, by resolved folder and baseline."""
 
 
+def forget() -> None:
+    """Forget the sweeps opened so far: the next opening of each reads its files."""
+    _OPENED.clear()
+
+
 def stamp(sweep_dir: Path) -> Stamp:
     """The files whose change means a sweep must be read again, with mtime and size.
 
