@@ -33,7 +33,8 @@ Drawn = dict[str, bytes | str | int]
 
 
 def _lower_priority() -> None:
-    os.nice(PAINTER_NICENESS)
+    if hasattr(os, "nice"):  # POSIX; elsewhere the drawing process keeps the usual priority
+        os.nice(PAINTER_NICENESS)
 
 
 @cache
