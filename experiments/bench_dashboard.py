@@ -2,10 +2,11 @@
 
 Design
 - Run page: the default economy (50,000 firms, scenario targeted with its paired no-policy
-  baseline, seed 0), all 43 simulated years (10 burn-in + 33 reported). Measured three ways
-  in the same process: the two bare models stepped (the reference), the page's loop in
-  process (stepping while a separate process draws every chart), and in the page itself:
-  ``s3sim-dashboard`` in headless Chromium, Run pressed, the page's own rate read at 2030.
+  baseline, seed 0), all 43 simulated years (10 burn-in + 33 reported). Measured three ways:
+  the two bare models stepped (the reference), the page's loop run in this process
+  (``playback.play``: stepping while a separate process of lower priority draws the charts
+  in turn), and in the page itself: ``s3sim-dashboard`` in headless Chromium, Run pressed,
+  the page's own rate read at 2030 (the bare models are measured again after it).
 - Sweep page: a sweep directory (``--sweep DIR``; by default a 70-run sweep, the demo's 7
   scenarios x 10 seeds at 2,000 firms, made under /tmp on first use). Measured: opening
   it when not yet collected (collect and compare included), opening it collected, drawing
