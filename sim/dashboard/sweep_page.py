@@ -68,7 +68,8 @@ def Figure(opened: SweepView, name: str, choices: tuple[str, ...] = ()):
             else:
                 solara.Info(str(result.value), dense=True)
         elif result.state == solara.ResultState.ERROR:
-            solara.Error(f"{name}: {result.error}")
+            message = str(result.error).splitlines()[0] if str(result.error) else ""
+            solara.Error(f"{name}: {message or type(result.error).__name__}")
         else:
             solara.ProgressLinear(True)
 
