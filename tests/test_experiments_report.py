@@ -94,3 +94,24 @@ def test_validation_table_and_command_line(tmp_path, capsys):
     assert main([str(tmp_path / "absent")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "absent" in err[0]
+
+
+def test_the_report_says_how_often_spearheads_included_a_loser():
+    import numpy as np
+    import pandas as pd
+
+    from sim.experiments.verdict import picking_sentence
+
+    runs = pd.DataFrame(
+        {
+            "scenario": ["no_policy"] * 3 + ["targeted"] * 3,
+            "seed": [1, 2, 3] * 2,
+            "picked_below_emerging_median": [0.0, 0.0, 0.0, 1.0, 0.0, 2.0],
+            "picking_quality": [np.nan] * 3 + [0.4, 0.8, 0.3],
+        }
+    )
+    text = picking_sentence(runs)
+    assert "`targeted` in 2 of 3 seeds (picking quality 0.50)" in text
+    assert "no_policy" not in text
+    assert picking_sentence(runs[runs["scenario"] == "no_policy"]) == ""
+    assert picking_sentence(runs.drop(columns="picking_quality")) == ""

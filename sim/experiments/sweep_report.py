@@ -39,7 +39,7 @@ from sim.experiments.tables import (
     write_comparison,
     write_text_atomic,
 )
-from sim.experiments.verdict import verdict
+from sim.experiments.verdict import picking_sentence, verdict
 
 SYNTHETIC_LINE = (
     "Economy: synthetic, stylised economy: simulated data, not statistics of any real region."
@@ -91,6 +91,8 @@ def report(
     blocks: list[Block] = [Heading(title, 1)]
     if result is not None:  # the report opens with what the comparison settles
         blocks += [Heading("Verdict"), Text(verdict(result))]
+        if picking := picking_sentence(runs):
+            blocks.append(Text(picking))
     blocks += [*_economy(runs, ctx), *_configuration(ctx), *compared]
     blocks += _figures(ctx, result.table if result is not None else None)
     blocks += _validation(ctx)

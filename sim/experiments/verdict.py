@@ -134,3 +134,35 @@ def verdict(result: ComparisonResult) -> str:
             )
     sentences.append(crn_sentence(table))
     return " ".join(s for s in sentences if s)
+
+
+def picking_sentence(runs: pd.DataFrame) -> str:
+    """How often the spearheads included a value chain that turned out below the median.
+
+    Read from each run's ``picked_below_emerging_median`` and ``picking_quality``
+    (summary.json): the governments pick from noisy signals, so a good rule still
+    picks losers in some seeds. Empty when no scenario picked spearheads.
+    """
+    needed = {"scenario", "seed", "picked_below_emerging_median", "picking_quality"}
+    if not needed <= set(runs.columns):
+        return ""
+    parts = []
+    for scenario, rows in runs.groupby("scenario", sort=False):
+        quality = pd.to_numeric(rows["picking_quality"], errors="coerce")
+        picked = rows[quality.notna()]
+        if picked.empty:
+            continue
+        below = pd.to_numeric(picked["picked_below_emerging_median"], errors="coerce") > 0
+        parts.append(
+            f"`{scenario}` in {int(below.sum())} of {len(picked)} seeds "
+            f"(picking quality {quality.mean():.2f})"
+        )
+    if not parts:
+        return ""
+    return (
+        "Picking under uncertainty: the spearheads included a value chain whose realised "
+        "growth was below the median of the emerging value chains for "
+        + "; ".join(parts)
+        + ". Picking quality is the mean share of the other emerging value chains the "
+        "spearheads outgrew (1: the best picks, 0.5: no better than chance)."
+    )
