@@ -8,9 +8,12 @@ in Python loops over the agents every year, as a Mesa user would write them; no
 numpy arithmetic runs over agents. Numpy is only used for region-by-sector
 matrices (8 x 26), where the project's own helpers are reused.
 
-The formulas are those of ``sim/model/competition.py``, ``sim/model/knowledge.py`` and
-``sim/model/demography.py`` with the parameters of ``configs/dynamics/default.yaml``
-(passed in as a ``sim.model.params.Dynamics``). The innovation pipeline and the policy
+The formulas are those of ``sim/model/competition.py`` (the upper bend of the size
+distribution included), ``sim/model/knowledge.py``, ``sim/model/demography.py`` and
+``sim/model/regional.py`` (presence as a smooth step of rca) with the parameters of
+``configs/dynamics/default.yaml`` (passed in as a ``sim.model.params.Dynamics``); world
+demand follows the same drawn future of the emerging value chains
+(``sim.model.prospects``). The innovation pipeline and the policy
 layer are not implemented: compare with ``ClusterModel(..., policy=None)`` run
 with ``dynamics.innovation.start_rate=0``, where the pipeline starts no project
 and changes nothing.
@@ -36,6 +39,7 @@ from sim.model.competition import MAX_SHOCK_SCALE, scarcity_premium
 from sim.model.demography import PRODUCTIVITY_SPREAD, entry_weights, populate
 from sim.model.economy import Economy
 from sim.model.params import Dynamics
+from sim.model.prospects import Prospects
 from sim.model.regional import current_density
 from sim.model.streams import Stream, Streams
 from sim.model.world import WorldMarkets
@@ -186,6 +190,10 @@ class ReferenceModel(mesa.Model):
         self.demography = dynamics.demography
         self.end = end
         self.year = start - burn_in
+        # the same drawn future of the emerging value chains as the real model's
+        self.prospects = Prospects(
+            economy, dynamics.prospects, streams.get(Stream.PROSPECTS), start
+        )
         self.markets = WorldMarkets(economy)
         self.rd_intensity = economy.rd_intensity.tolist()
         self.region_wage = economy.wage.tolist()
@@ -221,7 +229,7 @@ class ReferenceModel(mesa.Model):
         R, S = e.n_regions, e.n_sectors
         markets = self.markets
         # 1. world demand (the same exogenous stream as the real model)
-        markets.move(self.streams.get(Stream.WORLD, self.year))
+        markets.move(self.streams.get(Stream.WORLD, self.year), self.prospects.trend_in(self.year))
         self.demand = markets.demand.tolist()
         self.technology = markets.technology.tolist()
 
@@ -232,6 +240,8 @@ class ReferenceModel(mesa.Model):
         self.premium = premium.tolist()
         log_premium = np.log(premium).tolist()
         density = self.density.tolist()
+        # the upper bend: a firm beyond size_bend of its region's jobs loses competitiveness
+        bend = [max(p.size_bend * jobs, 1e-12) for jobs in self.region_jobs.tolist()]
         before = [0.0] * S
         weighted = [0.0] * S
         for firm in self.agents:
@@ -241,6 +251,9 @@ class ReferenceModel(mesa.Model):
                 - p.wage_share * log_premium[r][s]
                 + p.relatedness_advantage * density[r][s]
             )
+            if p.size_penalty:
+                excess = math.log(max(firm.employment, 1e-12) / bend[r])
+                firm.edge -= p.size_penalty * max(excess, 0.0)
             before[s] += firm.share
             weighted[s] += firm.share * firm.edge
         self.mean_edge = [w / max(b, 1e-300) for w, b in zip(weighted, before, strict=True)]
