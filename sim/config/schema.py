@@ -43,6 +43,17 @@ def bounded(
     return dataclasses.field(default=default, metadata=meta)
 
 
+def one_of(value: Any, choices: Sequence[str], key: str, hint: str = "") -> None:
+    """Stop with one line naming ``key`` unless ``value`` is one of ``choices``.
+
+    Raises:
+        ConfigError: ``key = value: must be one of a, b, c`` (and `` (hint)`` if given).
+    """
+    if value not in choices:
+        tail = f" ({hint})" if hint else ""
+        raise ConfigError(f"{key} = {value!r}: must be one of {', '.join(choices)}{tail}")
+
+
 def _describe_range(low, high, low_open, high_open) -> str:
     parts = []
     if low is not None:

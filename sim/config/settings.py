@@ -8,7 +8,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.config.schema import bounded, parse
+from sim.config.schema import bounded, one_of, parse
 from sim.errors import ConfigError
 
 
@@ -67,16 +67,13 @@ class RunSettings:
     output: Output = field(default_factory=Output)
 
     def __post_init__(self):
-        if self.policy_scope not in POLICY_SCOPES:
-            raise ConfigError(
-                f"policy_scope = {self.policy_scope!r}: must be one of {', '.join(POLICY_SCOPES)}"
-            )
-        if self.policy_others not in POLICY_OTHERS:
-            raise ConfigError(
-                f"policy_others = {self.policy_others!r}: must be one of "
-                f"{', '.join(POLICY_OTHERS)} (the scenario of the regions other than the "
-                "focal one under policy_scope=focal)"
-            )
+        one_of(self.policy_scope, POLICY_SCOPES, "policy_scope")
+        one_of(
+            self.policy_others,
+            POLICY_OTHERS,
+            "policy_others",
+            "the scenario of the regions other than the focal one under policy_scope=focal",
+        )
         if self.years.end < self.years.start:
             raise ConfigError(
                 f"years.end = {self.years.end}: must not be before years.start = {self.years.start}"

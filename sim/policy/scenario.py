@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.config.schema import bounded, parse
+from sim.config.schema import bounded, one_of, parse
 from sim.errors import ConfigError
 from sim.policy.funding import FUNDING
 from sim.policy.instruments import Instrument
@@ -125,28 +125,12 @@ def _phase(start: int, data: Mapping[str, Any], where: str, names: list[str]) ->
             "(expected one of: budget, instruments, selection)"
         )
     budget = parse(BudgetSpec, data.get("budget"), f"{where}.budget")
-    if budget.basis not in BASES:
-        raise ConfigError(
-            f"{where}.budget.basis = {budget.basis!r}: must be one of {', '.join(BASES)}"
-        )
-    if budget.funding not in FUNDING:
-        raise ConfigError(
-            f"{where}.budget.funding = {budget.funding!r}: must be one of {', '.join(FUNDING)}"
-        )
+    one_of(budget.basis, BASES, f"{where}.budget.basis")
+    one_of(budget.funding, FUNDING, f"{where}.budget.funding")
     selection = parse(SelectionSpec, data.get("selection"), f"{where}.selection")
-    if selection.rule not in RULES:
-        raise ConfigError(
-            f"{where}.selection.rule = {selection.rule!r}: must be one of {', '.join(RULES)}"
-        )
-    if selection.rank not in RANKS:
-        raise ConfigError(
-            f"{where}.selection.rank = {selection.rank!r}: must be one of {', '.join(RANKS)}"
-        )
-    if selection.picking not in PICKING:
-        raise ConfigError(
-            f"{where}.selection.picking = {selection.picking!r}: "
-            f"must be one of {', '.join(PICKING)}"
-        )
+    one_of(selection.rule, RULES, f"{where}.selection.rule")
+    one_of(selection.rank, RANKS, f"{where}.selection.rank")
+    one_of(selection.picking, PICKING, f"{where}.selection.picking")
     instruments = (
         _instruments(data.get("instruments"), f"{where}.instruments", names)
         if budget.rate > 0 or data.get("instruments")
