@@ -20,6 +20,19 @@ def compose_config(overrides: list[str] | None = None) -> dict:
     return OmegaConf.to_container(cfg, resolve=False)
 
 
+#: A hand-made economy: two regions, three sectors (one emerging), two capabilities.
+HAND_SPEC = {
+    "name": "hand",
+    "focal_region": "north",
+    "capabilities": ["a", "b"],
+    "sectors": {
+        "s0": {"group": "mature_manufacturing", "world_share": 0.5, "profile": [1.0, 0.0]},
+        "s1": {"group": "services", "world_share": 0.3, "profile": [1.0, 1.0]},
+        "s2": {"group": "emerging", "world_share": 0.2, "profile": [0.0, 1.0]},
+    },
+    "regions": {"north": {"jobs": 1000.0}, "south": {"jobs": 500.0}},
+}
+
 SMALL = [
     "economy.n_firms=3000",
     "years.start=2000",

@@ -11,19 +11,9 @@ from sim.model.firms import NO_PROJECT, Firms
 from sim.model.params import Demography
 from sim.model.streams import KeyedDraws, entrant_keys, initial_keys
 from sim.model.world import WorldMarkets
+from tests.conftest import HAND_SPEC
 
-SPEC = {
-    "name": "hand",
-    "focal_region": "north",
-    "capabilities": ["a", "b"],
-    "sectors": {
-        "s0": {"group": "mature_manufacturing", "world_share": 0.5, "profile": [1.0, 0.0]},
-        "s1": {"group": "services", "world_share": 0.3, "profile": [1.0, 1.0]},
-        "s2": {"group": "emerging", "world_share": 0.2, "profile": [0.0, 1.0]},
-    },
-    "regions": {"north": {"jobs": 1000.0}, "south": {"jobs": 500.0}},
-}
-ECONOMY = Economy.from_spec(EconomySpec.from_config(SPEC))
+ECONOMY = Economy.from_spec(EconomySpec.from_config(HAND_SPEC))
 
 
 def make_firms(**columns) -> Firms:

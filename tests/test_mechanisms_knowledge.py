@@ -14,18 +14,8 @@ from sim.model.firms import Firms
 from sim.model.knowledge import learn
 from sim.model.params import Knowledge
 from sim.model.streams import KeyedDraws, initial_keys
+from tests.conftest import HAND_SPEC
 
-SPEC = {
-    "name": "hand",
-    "focal_region": "north",
-    "capabilities": ["a", "b"],
-    "sectors": {
-        "s0": {"group": "mature_manufacturing", "world_share": 0.5, "profile": [1.0, 0.0]},
-        "s1": {"group": "services", "world_share": 0.3, "profile": [1.0, 1.0]},
-        "s2": {"group": "emerging", "world_share": 0.2, "profile": [0.0, 1.0]},
-    },
-    "regions": {"north": {"jobs": 1000.0}, "south": {"jobs": 500.0}},
-}
 C = 1 / math.sqrt(2)
 
 # Firms 0 and 2 are identical (sector s0, K 10, VA 100, R&D 2) except for their
@@ -48,7 +38,7 @@ POOL = [
 
 
 def economy() -> Economy:
-    e = Economy.from_spec(EconomySpec.from_config(SPEC))
+    e = Economy.from_spec(EconomySpec.from_config(HAND_SPEC))
     np.testing.assert_allclose(e.relatedness, [[1, C, 0], [C, 1, C], [0, C, 1]], atol=1e-15)
     return e
 

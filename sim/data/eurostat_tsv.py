@@ -27,7 +27,7 @@ import pandas as pd
 
 from sim.data import nace
 from sim.data.data_errors import DataError, show
-from sim.data.layouts import UNITS, YEAR, last_digit, number_cell
+from sim.data.layouts import YEAR, last_digit, number_cell, unit_factor
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _TIME_SUFFIXES = ("\\time_period", "\\time")
@@ -211,14 +211,7 @@ def read_eurostat_tsv_frame(
         region, code, unit = key[at["region"]], key[at["code"]], key[at["unit"]]
         if not region or not code:
             raise DataError("empty region or activity code in the key", source, line)
-        factor = UNITS.get(unit.upper())
-        if factor is None:
-            raise DataError(
-                f"unit {show(unit)} is not a count of persons or jobs (units read: "
-                f"{', '.join(UNITS)}); keep one unit with filters",
-                source,
-                line,
-            )
+        factor = unit_factor(unit, source, line)
         if code not in canonical:
             try:
                 canonical[code] = nace.normalise(code)

@@ -86,6 +86,20 @@ UNITS: dict[str, float] = {
 }
 """Units read, with the factor to persons (jobs); matched case-insensitively."""
 
+
+def unit_factor(unit: str, source: str, line: int) -> float:
+    """Persons per unit of the file's ``unit`` code (:data:`UNITS`), or a one-line DataError."""
+    factor = UNITS.get(unit.upper())
+    if factor is None:
+        raise DataError(
+            f"unit {show(unit)} is not a count of persons or jobs (units read: "
+            f"{', '.join(UNITS)}); keep one unit with filters",
+            source,
+            line,
+        )
+    return factor
+
+
 MISSING_MARKERS = frozenset({"", ":", "..", "nan", "na", "n/a"})
 """Values read as a missing cell (case-insensitive): never as zero."""
 

@@ -21,7 +21,15 @@ from sim.data.csvfile import CsvTable, check_file, code_part, read_csv
 from sim.data.data_errors import DataError, show
 from sim.data.eurostat_tsv import is_eurostat_tsv, read_eurostat_tsv_frame
 from sim.data.flags import confidential_flag, split_flags
-from sim.data.layouts import LAYOUTS, REQUIRED, UNITS, YEAR, detect_layout, last_digit, number_cell
+from sim.data.layouts import (
+    LAYOUTS,
+    REQUIRED,
+    YEAR,
+    detect_layout,
+    last_digit,
+    number_cell,
+    unit_factor,
+)
 
 FRAME_COLUMNS = (
     "line", "region", "code", "nace", "year", "value", "employment", "flag", "unit", "resolution"
@@ -72,15 +80,7 @@ def _columns(table: CsvTable, layout: str) -> dict[str, int | None]:
 def _factor(fields: list[str], where: dict[str, int | None], path: str, line: int) -> float:
     if where["unit"] is None:
         return 1.0
-    unit = code_part(fields[where["unit"]])
-    factor = UNITS.get(unit.upper())
-    if factor is None:
-        raise DataError(
-            f"unit {show(unit)} is not a count of persons or jobs (units read: "
-            f"{', '.join(UNITS)}); keep one unit with filters",
-            path,
-            line,
-        )
+    factor = unit_factor(code_part(fields[where["unit"]]), path, line)
     if where["mult"] is not None:
         mult = code_part(fields[where["mult"]])
         if mult:
