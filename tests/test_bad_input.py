@@ -196,6 +196,28 @@ def test_a_config_file_is_data(tmp_path, name, text, expected):
     assert not (tmp_path / "outputs").exists(), "a refused run created a folder"
 
 
+OTHERS_FILES = SCENARIO_FILES[1:4]  # refused while Hydra reads the file
+
+
+@pytest.mark.parametrize("mode", ["run", "sweep"])
+@pytest.mark.parametrize(("name", "text", "expected"), OTHERS_FILES)
+def test_the_other_regions_scenario_is_data_too(tmp_path, mode, name, text, expected):
+    canary = Path(CANARY.format(tag=tmp_path.name))
+    path = tmp_path / "mine" / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text.replace("CANARY", str(canary)), encoding="utf-8")
+    others = ["policy_scope=focal", f"policy_others={Path(name).stem}"]
+    sweep = ["-m", "seed=1,2"] if mode == "sweep" else []
+    searchpath = f"hydra.searchpath=[file://{tmp_path / 'mine'}]"
+    proc = s3sim(*sweep, *TINY, *others, searchpath, cwd=tmp_path)
+    line = one_line(proc)
+    assert line.startswith(f"s3sim: config error: {path}: "), line
+    assert expected in line
+    assert not canary.exists(), "a config file reached the machine"
+    assert not (tmp_path / "outputs").exists(), "a refused run created a folder"
+    assert not (tmp_path / "multirun").exists(), "a refused sweep created a folder"
+
+
 # ---- 3. run folders --------------------------------------------------------------------
 def _user_files(folder: Path) -> dict[Path, bytes]:
     files = {

@@ -35,7 +35,11 @@ BAD = [
         "economy.sectors.food.challenges: unknown area 'space'",
     ),
     (["policy_scope=mine"], "policy_scope = 'mine': must be one of all, focal"),
-    (["policy_others=targeted"], "policy_others = 'targeted': must be one of no_policy"),
+    (["policy_others=targeted"], "policy_others = 'targeted': the other regions' scenario is read"),
+    (
+        ["policy_scope=focal", "policy_others=nowhere"],
+        "policy_others = 'nowhere': no such scenario (one of: bottom_up",
+    ),
 ]
 
 

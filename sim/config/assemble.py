@@ -19,12 +19,15 @@ from hydra.core.hydra_config import HydraConfig
 from sim.config.limits import Limits, check_firms, check_run, read_limits
 from sim.config.safety import check_targets
 from sim.config.schema import parse
-from sim.config.settings import DataSpec, RunSettings, run_settings, to_container
+from sim.config.settings import NO_POLICY, DataSpec, RunSettings, run_settings, to_container
 from sim.config.sources import SOURCES, shown
 from sim.errors import ConfigError
 from sim.model.economy import Economy, EconomySpec, RegionSpec
 from sim.model.model import ClusterModel
 from sim.model.params import Dynamics
+from sim.model.streams import Stream
+from sim.policy.clusters import ClusterPool
+from sim.policy.policies import Policies
 from sim.policy.policy import Policy
 from sim.policy.scenario import ScenarioSpec, parse_scenario
 
@@ -39,25 +42,48 @@ class Assembly:
         dynamics: The firms' behavioural parameters.
         scenario: The validated scenario, its instruments and rules built
             (``no_policy`` moves no money).
+        others: The scenario of the regions other than the focal one under
+            ``policy_scope=focal``, when it is not ``no_policy`` (its instruments
+            numbered after the scenario's own).
     """
 
     settings: RunSettings
     economy: Economy
     dynamics: Dynamics
     scenario: ScenarioSpec
+    others: ScenarioSpec | None = None
 
-    def policy(self) -> Policy:
+    def policy(self) -> Policy | Policies:
         """A fresh policy of the scenario for one run.
 
         Under ``policy_scope=focal`` only the focal region acts; the others run
-        ``policy_others`` (no_policy): no budget, no spearheads.
+        ``policy_others``: with ``no_policy`` they get no budget and pick no
+        spearheads; with another scenario, a second policy governs them.
         """
-        y = self.settings.years
-        acting = np.ones(self.economy.n_regions, dtype=bool)
-        if self.settings.policy_scope == "focal":
-            acting[:] = False
-            acting[self.economy.focal] = True
-        return Policy(self.scenario, y.start, y.end, self.settings.budget_scale, acting)
+        y, scale = self.settings.years, self.settings.budget_scale
+        focal = np.zeros(self.economy.n_regions, dtype=bool)
+        focal[self.economy.focal] = True
+        if self.others is None:
+            acting = focal if self.settings.policy_scope == "focal" else np.ones_like(focal)
+            return Policy(self.scenario, y.start, y.end, scale, acting)
+        pool = ClusterPool()
+        eu = any(p.budget.eu_top_up > 0 for s in (self.scenario, self.others) for p in s.phases)
+        own = replace(self.scenario, instrument_names=self.others.instrument_names)
+        return Policies(
+            [
+                Policy(own, y.start, y.end, scale, governs=focal, pool=pool, eu_row=eu),
+                Policy(
+                    self.others,
+                    y.start,
+                    y.end,
+                    scale,
+                    governs=~focal,
+                    pool=pool,
+                    stream=Stream.POLICY_OTHERS,
+                    eu_row=eu,
+                ),
+            ]
+        )
 
     def model(self) -> ClusterModel:
         """A ready-to-run model (a new one, with a policy of its own, at each call)."""
@@ -89,7 +115,17 @@ def assemble(config: Mapping[str, Any]) -> Assembly:
     check_firms(economy.spec.n_firms, jobs, dynamics.demography.exit_size)
     source = scenario_file(config)
     scenario = build_scenario(config.get("scenario"), economy, settings, source)
-    return Assembly(settings, economy, dynamics, scenario)
+    others = None
+    if settings.policy_others != NO_POLICY:
+        name = settings.policy_others
+        others = build_scenario(
+            compose_scenario(name, "policy_others"),
+            economy,
+            settings,
+            shown(f"scenario/{name}"),
+            known=scenario.instrument_names,
+        )
+    return Assembly(settings, economy, dynamics, scenario, others)
 
 
 def build_model(config: Mapping[str, Any]) -> ClusterModel:
@@ -102,14 +138,16 @@ def build_scenario(
     economy: Economy,
     settings: RunSettings,
     source: str | None = None,
+    known: list[str] | None = None,
 ) -> ScenarioSpec:
     """The validated scenario (None is ``no_policy``), its instruments and rules built.
 
     Sector names in the scenario (top-down spearhead lists) are checked against
     the economy here, so a bad scenario fails before the run starts. ``source``
-    is the scenario's file as messages name it.
+    is the scenario's file as messages name it; ``known`` the instruments of the
+    run's other scenario, numbered first.
     """
-    spec = parse_scenario(scenario, settings.years.start, source)
+    spec = parse_scenario(scenario, settings.years.start, source, known)
     for phase in spec.phases:
         for region, sectors in phase.selection.top_down.items():
             where = f"{spec.source}: scenario.selection.top_down"
@@ -117,6 +155,43 @@ def build_scenario(
             for sector in sectors:
                 economy.sector_index(sector, f"{where}.{region}")
     return spec
+
+
+def compose_scenario(name: str, key: str = "scenario") -> dict[str, Any]:
+    """The scenario group option ``name`` composed by Hydra (its defaults list applied).
+
+    Within a Hydra run the run's own search path is used (``--config-dir`` and
+    ``hydra.searchpath`` included), else the project's configs.
+
+    Raises:
+        ConfigError: ``key = 'name': no such scenario``, listing those there are.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import MissingConfigException
+    from omegaconf import OmegaConf
+
+    from sim.config.paths import config_dir
+
+    def composed(searchpath: list[str]) -> dict[str, Any]:
+        loader = GlobalHydra.instance().config_loader()
+        options = loader.get_group_options("scenario", config_name="config", overrides=searchpath)
+        if name not in options:
+            raise ConfigError(f"{key} = {name!r}: no such scenario (one of: {', '.join(options)})")
+        try:
+            cfg = compose(config_name="config", overrides=[*searchpath, f"scenario={name}"])
+        except MissingConfigException as err:
+            raise ConfigError(f"{key} = {name!r}: {err}") from None
+        return OmegaConf.to_container(cfg.scenario, resolve=True)
+
+    if GlobalHydra.instance().is_initialized():
+        searchpath = []
+        if HydraConfig.initialized():  # the run's own hydra.searchpath, given on its command line
+            hydra = HydraConfig.get().overrides.hydra
+            searchpath = [o for o in hydra if o.startswith("hydra.searchpath=")]
+        return composed(searchpath)
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        return composed([])
 
 
 def scenario_file(config: Mapping[str, Any]) -> str | None:

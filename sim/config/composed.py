@@ -19,7 +19,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config.limits import Limits, read_limits
-from sim.config.safety import check_path_name, check_targets
+from sim.config.safety import PATH_NAME, check_path_name, check_targets
+from sim.config.settings import NO_POLICY
 from sim.config.sources import enter_job, leave_job, shown
 from sim.errors import ConfigError
 from sim.outputs.manifest import check_run_folder, check_sweep_folder
@@ -57,6 +58,7 @@ def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> 
 
         mark_main()  # the workers this process starts end when it ends
     elif run_mode == RunMode.RUN:
+        compose_checks(cfg, sweep_overrides(cfg), [], loader)
         run_dir = Path(str(cfg.hydra.run.dir)).resolve()
         FRESH["run_dir"] = run_dir if check_run_folder(run_dir) else None
         first_new = run_dir
@@ -136,18 +138,52 @@ def check_sweep_groups(cfg: DictConfig, overrides: list, sweeps: list, loader: A
     """Compose once per option of each swept config group, so every file is checked now."""
     repo = getattr(loader, "repository", None)
     groups = [o for o in sweeps if repo is not None and repo.group_exists(o.key_or_group)]
-    if not groups:
-        return
+    checks = [(o.get_key_element(), v) for o in groups for v in o.sweep_string_iterator()]
+    compose_checks(cfg, overrides, checks, loader)
+
+
+def compose_checks(cfg: DictConfig, overrides: list, checks: list, loader: Any) -> None:
+    """Compose the config once per (key, value) in ``checks``, beside the fixed overrides.
+
+    Each scenario named by ``policy_others`` (the other regions' scenario, composed by
+    the run itself) is added to ``checks``, so its file is checked before anything runs.
+    """
+    others = {v for o in overrides if o.key_or_group == "policy_others" for v in _values(o)}
+    named = _select(cfg, "policy_others")  # also when a config file names it
+    if isinstance(named, str) and PATH_NAME.match(named):
+        others.add(named)
+    others.discard(NO_POLICY)
     fixed = [o.input_line for o in overrides if not o.is_sweep_override()]
     hydra_overrides = list(cfg.hydra.overrides.get("hydra") or [])
+    options = []
+    if others:  # hydra.searchpath among the overrides adds the user's folders
+        config_name = cfg.hydra.job.config_name
+        every = [*hydra_overrides, *fixed]
+        options = loader.get_group_options("scenario", config_name=config_name, overrides=every)
+    for name in sorted(others):
+        if name not in options:
+            raise ConfigError(
+                f"policy_others = {name!r}: no such scenario (one of: {', '.join(options)})"
+            )
+        checks = [*checks, ("scenario", name)]
+    if not checks:
+        return
     enter_job()
     try:
-        for override in groups:
-            for value in override.sweep_string_iterator():
-                loader.load_configuration(
-                    config_name=cfg.hydra.job.config_name,
-                    overrides=[*hydra_overrides, *fixed, f"{override.get_key_element()}={value}"],
-                    run_mode=RunMode.RUN,
-                )
+        for key, value in checks:
+            loader.load_configuration(
+                config_name=cfg.hydra.job.config_name,
+                overrides=[*hydra_overrides, *fixed, f"{key}={value}"],
+                run_mode=RunMode.RUN,
+            )
     finally:
         leave_job()
+
+
+def _values(override: Any) -> list[str]:
+    if not override.is_sweep_override():
+        return [str(override.value())]
+    try:
+        return [str(v) for v in override.sweep_string_iterator()]
+    except Exception:  # a range of numbers: no scenario names
+        return []

@@ -8,6 +8,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config.safety import PATH_NAME
 from sim.config.schema import bounded, one_of, parse
 from sim.errors import ConfigError
 
@@ -46,8 +47,8 @@ class Output:
 
 #: ``all``: every region applies the scenario; ``focal``: only the focal region does.
 POLICY_SCOPES = ("all", "focal")
-#: What the other regions run under ``policy_scope=focal``.
-POLICY_OTHERS = ("no_policy",)
+#: What the other regions run under ``policy_scope=focal`` unless told otherwise.
+NO_POLICY = "no_policy"
 
 
 @dataclass(frozen=True)
@@ -60,20 +61,24 @@ class RunSettings:
     """Multiplies every scenario's budget rate (budget_levels). Source: a policy lever."""
     policy_scope: str = "all"
     """Who applies the scenario: ``all`` regions, or only the ``focal`` one."""
-    policy_others: str = "no_policy"
-    """The scenario of the other regions under ``policy_scope=focal``."""
+    policy_others: str = NO_POLICY
+    """The scenario of the other regions under ``policy_scope=focal`` (a scenario's name)."""
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)
 
     def __post_init__(self):
         one_of(self.policy_scope, POLICY_SCOPES, "policy_scope")
-        one_of(
-            self.policy_others,
-            POLICY_OTHERS,
-            "policy_others",
-            "the scenario of the regions other than the focal one under policy_scope=focal",
-        )
+        if not isinstance(self.policy_others, str) or not PATH_NAME.match(self.policy_others):
+            raise ConfigError(
+                f"policy_others = {self.policy_others!r}: must name a scenario "
+                "(1-64 letters, digits, '_' or '-'), e.g. no_policy or bottom_up"
+            )
+        if self.policy_others != NO_POLICY and self.policy_scope != "focal":
+            raise ConfigError(
+                f"policy_others = {self.policy_others!r}: the other regions' scenario is read "
+                f"only under policy_scope=focal (policy_scope = {self.policy_scope!r})"
+            )
         if self.years.end < self.years.start:
             raise ConfigError(
                 f"years.end = {self.years.end}: must not be before years.start = {self.years.start}"

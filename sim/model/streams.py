@@ -45,6 +45,7 @@ class Stream(IntEnum):
     POLICY = 5  # random picking of spearheads (the year being planned)
     MESA = 6  # the mesa.Model's own generator
     PROSPECTS = 7  # the emerging value chains' long-run prospects and forecast errors
+    POLICY_OTHERS = 8  # random picking of the other regions' policy (policy_scope=focal)
 
 
 class Draw(IntEnum):

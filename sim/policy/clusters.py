@@ -98,6 +98,29 @@ def form_clusters(
     ]
 
 
+class ClusterPool:
+    """The clusters of every region, formed once and shared by the policies of one run.
+
+    Clusters form from the economy alone (specialisation, density, firm counts), so
+    they are the same whatever a region's policy; each policy funds and steps those
+    of the regions it governs. Spearhead clusters a policy adds are appended here, so
+    a cluster's index (the firms' ``cluster`` column) is unique in the run.
+    """
+
+    def __init__(self):
+        self.clusters: list[Cluster] = []
+
+    def form(self, model) -> list[Cluster]:
+        """The clusters, formed from the model's current state if none has formed yet."""
+        if not self.clusters:
+            e, firms, s = model.economy, model.firms, model.specialisation
+            counts = firms.by_cell(None, e.n_regions, e.n_sectors)
+            self.clusters += form_clusters(
+                model, s.rca, s.density, model.dynamics.clusters, counts, e.emerging
+            )
+        return self.clusters
+
+
 def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sectors: int) -> None:
     """Write each firm's cluster: its own value chain's cluster, else its project's target's."""
     lookup = np.full(n_regions * n_sectors, NO_CLUSTER, dtype=np.int32)
@@ -111,7 +134,8 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
 
 def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: int) -> list[dict]:
     """One row per cluster (clusters.parquet): members, jobs, collaboration, roadmap progress."""
-    e, k = economy, len(clusters)
+    e = economy
+    k = max((c.index for c in clusters), default=-1) + 1
     member = firms.cluster >= 0
     members = np.bincount(firms.cluster[member], minlength=k)
     jobs = np.bincount(firms.cluster[member], firms.employment[member], k)

@@ -62,3 +62,39 @@ def book_tax(
 def excess_burden(tax: float, mcpf: float) -> float:
     """The cost of raising ``tax`` beyond the money itself: ``(mcpf - 1) * tax``."""
     return (mcpf - 1.0) * tax
+
+
+def new_money(
+    governments: list,
+    value_added: np.ndarray,
+    phase,
+    budget_scale: float,
+    acting: np.ndarray,
+    shape: tuple[int, int],
+) -> np.ndarray:
+    """(ledger regions, I) the year's new money: rate x the region's basis x the share.
+
+    The basis is the region's value added, taken once when the policy starts or
+    every year under ``budget.basis: current`` (each government keeps its own).
+
+    Args:
+        governments: The governments of the policy (their ``budget_basis`` is updated).
+        value_added: (R,) this year's value added of each region.
+        phase: The phase in force (its budget rate and basis).
+        budget_scale: Multiplier of the budget rate.
+        acting: (R,) regions that get a budget.
+        shape: (ledger regions, instruments) of the result.
+    """
+    for gov in governments:
+        if gov.budget_basis == 0.0 or phase.budget.basis == "current":
+            gov.budget_basis = float(value_added[gov.region])
+    basis = np.zeros(len(acting))
+    for gov in governments:
+        basis[gov.region] = gov.budget_basis
+    shares = np.zeros(shape[1])
+    for inst in phase.instruments:
+        shares[inst.index] = inst.share
+    new = np.zeros(shape)
+    rate = phase.budget.rate * budget_scale
+    new[: len(acting)] = rate * (basis * acting)[:, None] * shares[None, :]
+    return new

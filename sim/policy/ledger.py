@@ -44,6 +44,27 @@ class Ledger:
         for name in FIELDS:
             setattr(self, name, np.zeros(shape))
 
+    @classmethod
+    def combined(cls, ledgers: list[Ledger]) -> Ledger:
+        """One ledger of several policies that govern different regions: their sum.
+
+        Each policy books only its own regions (and the EU's top-up of its pilots),
+        so the sum keeps every unit once. The ledgers must share years, regions and
+        instruments.
+        """
+        first = ledgers[0]
+        for other in ledgers[1:]:
+            if (
+                other.regions != first.regions
+                or other.instruments != first.instruments
+                or not np.array_equal(other.years, first.years)
+            ):
+                raise ValueError("ledgers of one run must share years, regions and instruments")
+        out = cls(first.years, first.regions, first.instruments)
+        for name in FIELDS:
+            setattr(out, name, sum(getattr(led, name) for led in ledgers))
+        return out
+
     def t(self, year: int) -> int:
         """Row index of ``year``."""
         return int(year - self.years[0])

@@ -23,7 +23,7 @@ def settle_loan(
     inst: IndustrialisationSupport,
     outcome: Outcome,
     repaid: np.ndarray,
-    n_regions: int,
+    governs: np.ndarray,
 ) -> float:
     """Book one loan instrument's year; return what was written off.
 
@@ -36,19 +36,23 @@ def settle_loan(
         inst: The loan instrument.
         outcome: The year's pipeline outcome (payments and events).
         repaid: (R, I) the ledger's repayments of the year (updated in place).
-        n_regions: Number of model regions.
+        governs: (R,) the regions of the policy that lent (only their firms are booked).
     """
     events = outcome.events
     written_off = 0.0
-    lent = outcome.paid_funder == inst.index
+    mine = governs[firms.region]
+    lent = (outcome.paid_funder == inst.index) & mine
     firms.loan_owed[lent] += outcome.paid_grant[lent]
     if events:
         done = positions(firms, events["firm_id"][events["event"] == Event.SUCCESS])
+        done = done[mine[done]]
         firms.loan_due[done] |= firms.loan_owed[done] > 0
         failed = positions(firms, events["firm_id"][events["event"] == Event.ABANDON])
+        failed = failed[mine[failed]]
         written_off = float(firms.loan_owed[failed].sum())
         firms.loan_owed[failed] = 0.0
-    due = np.flatnonzero(firms.loan_due & (firms.loan_owed > 0))
+    due = np.flatnonzero(firms.loan_due & (firms.loan_owed > 0) & mine)
+    n_regions = len(governs)
     pay = np.minimum(firms.loan_owed[due], inst.repayment_rate * np.maximum(firms.cash[due], 0))
     firms.cash[due] -= pay
     firms.loan_owed[due] -= pay

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from mesa.agent import AgentSet
 
 from sim.model.pipeline import Outcome, Support
 from sim.model.prospects import picking_quality
 from sim.model.streams import Stream
 from sim.policy import funding
-from sim.policy.clusters import Cluster, assign_members, cluster_rows, form_clusters
+from sim.policy.accounts import book_eu_top_up, book_payments, money_indicators
+from sim.policy.clusters import ClusterPool, assign_members, cluster_rows
 from sim.policy.coordinator import Coordinator
 from sim.policy.deadweight import Deadweight
 from sim.policy.effects import cluster_knowledge, project_support
-from sim.policy.government import Government, Payments, YearPlan
-from sim.policy.instruments import IndustrialisationSupport, Instrument, PilotCoInvestment
+from sim.policy.government import Government, YearPlan
+from sim.policy.instruments import IndustrialisationSupport, Instrument
 from sim.policy.ledger import EU, Ledger
 from sim.policy.loans import settle_loan
 from sim.policy.roadmaps import record_progress, roadmap_cells
@@ -39,7 +41,16 @@ class Policy:
         end: Last reported year.
         budget_scale: Multiplier of every phase's budget rate.
         acting: (R,) regions that apply the scenario (``policy_scope``); the others
-            get no budget and pick no spearheads, as under ``no_policy``. All when None.
+            get no budget and pick no spearheads, as under ``no_policy``. All governed
+            regions when None.
+        governs: (R,) regions whose governments, clusters, pilots and firms' awards this
+            policy runs (all when None). Under ``policy_scope=focal`` with another
+            scenario for the other regions, two policies govern complementary regions
+            (sim.policy.policies).
+        pool: The clusters, shared by the policies of one run (a pool of its own if None).
+        stream: The generator of its random picking (policies of one run use different ones).
+        eu_row: Whether the ledger has a row for the EU top-up (when None: whether a phase
+            of the scenario adds one).
     """
 
     def __init__(
@@ -49,15 +60,22 @@ class Policy:
         end: int,
         budget_scale: float = 1.0,
         acting: np.ndarray | None = None,
+        governs: np.ndarray | None = None,
+        pool: ClusterPool | None = None,
+        stream: Stream = Stream.POLICY,
+        eu_row: bool | None = None,
     ):
         self.scenario = scenario
         self.budget_scale = budget_scale
         self.acting = acting
+        self.governs = governs
+        self.pool = pool if pool is not None else ClusterPool()
+        self.stream = stream
+        self.eu_row = eu_row
         self.start, self.end = start, end
         self.instrument_names = scenario.instrument_names
         self.instruments: list[Instrument] = []
         self.phase: PolicyPhase | None = None
-        self.clusters: list[Cluster] = []
         self.spearheads: dict[int, list[int]] = {}
         self.received = {"firms": 0.0, "clusters": 0.0, "pilots": 0.0}
         self.written_off = 0.0
@@ -66,19 +84,35 @@ class Policy:
         self.excess_burden = 0.0
         self.deadweight = Deadweight()
 
+    @property
+    def clusters(self) -> list:
+        """Every cluster of the run (shared by its policies; the firm column indexes it)."""
+        return self.pool.clusters
+
+    @property
+    def own_clusters(self) -> list:
+        """The clusters of the regions this policy governs."""
+        return [c for c in self.pool.clusters if self.governs[c.region]]
+
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
         """Create the governments and the coordinator as agents of the model."""
         e = model.economy
+        if self.governs is None:
+            self.governs = np.ones(e.n_regions, dtype=bool)
         if self.acting is None:
-            self.acting = np.ones(e.n_regions, dtype=bool)
-        self.governments = [Government(model, r) for r in range(e.n_regions)]
+            self.acting = self.governs.copy()
+        self.acting = self.acting & self.governs
+        self.governments = [Government(model, int(r)) for r in np.flatnonzero(self.governs)]
+        self.government_set = AgentSet(self.governments, random=model.random)
         # a region acting alone has no partners: its pilots need no second member
-        alone = not self.acting.all()
+        alone = self.acting.sum() == 1 and not self.acting.all()
         self.coordinator = Coordinator(
             model, model.dynamics.pilots, e.vanguard & self.acting, 1 if alone else 2
         )
-        eu = any(p.budget.eu_top_up > 0 for p in self.scenario.phases)
+        eu = self.eu_row
+        if eu is None:
+            eu = any(p.budget.eu_top_up > 0 for p in self.scenario.phases)
         regions = e.regions + ([EU] if eu else [])
         self.ledger = Ledger(np.arange(self.start, self.end + 1), regions, self.instrument_names)
         if model.year == self.start:  # no burn-in: commit the first year's budget now
@@ -109,7 +143,7 @@ class Policy:
     def roadmap_cells(self, model) -> np.ndarray | None:
         """(R, S) 1 where a region runs a spearhead roadmap in a sector this year."""
         e = model.economy
-        return roadmap_cells(self.clusters, model.year, e.n_regions, e.n_sectors)
+        return roadmap_cells(self.own_clusters, model.year, e.n_regions, e.n_sectors)
 
     def knowledge_pool(self, model) -> np.ndarray | None:
         """Members draw on their cluster's knowledge in proportion to collaboration."""
@@ -118,12 +152,17 @@ class Policy:
 
     def allocate(self, model, outcome: Outcome | None) -> None:
         """Settle this year's payments, then commit next year's budget."""
+        self.close_year(model, outcome)
+        if model.year < self.end:
+            self.plan(model, model.year + 1)
+
+    def close_year(self, model, outcome: Outcome | None) -> None:
+        """Settle this year's payments and record the clusters (before any plan moves them)."""
         year = model.year
         if year >= self.start and outcome is not None:
             self.settle(model, year, outcome)
-            self._cluster_rows += cluster_rows(self.clusters, model.firms, model.economy, year)
-        if year < self.end:
-            self.plan(model, year + 1)
+            rows = cluster_rows(self.own_clusters, model.firms, model.economy, year)
+            self._cluster_rows += rows
 
     # ---- settling a year -----------------------------------------------------------
     def settle(self, model, year: int, outcome: Outcome) -> None:
@@ -131,7 +170,7 @@ class Policy:
         firms, e = model.firms, model.economy
         t = self.ledger.t(year)
         n_inst = len(self.instrument_names)
-        paid = outcome.paid_funder >= 0
+        paid = (outcome.paid_funder >= 0) & self.governs[firms.region]
         if n_inst and paid.any():
             key = firms.region[paid] * n_inst + outcome.paid_funder[paid]
             sums = np.bincount(key, outcome.paid_grant[paid], e.n_regions * n_inst)
@@ -142,9 +181,9 @@ class Policy:
         for inst in self.instruments:
             if isinstance(inst, IndustrialisationSupport) and inst.loan:
                 self.written_off += settle_loan(
-                    firms, inst, outcome, self.ledger.repaid[t], e.n_regions
+                    firms, inst, outcome, self.ledger.repaid[t], self.governs
                 )
-        record_progress(self.clusters, outcome.events)
+        record_progress(self.own_clusters, outcome.events)
         phase = self.scenario.phase_at(year)
         cap = (phase.budget.carry_over_cap if phase else 0.0) * self.ledger.new[t]
         self.ledger.close_year(year, cap)
@@ -165,19 +204,15 @@ class Policy:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         e, firms = model.economy, model.firms
         # the planned year's streams, also when the first year is planned at setup
-        rng = model.streams.get(Stream.POLICY, year)
+        rng = model.streams.get(self.stream, year)
         draws = model.streams.keyed(year)
-        if not self.clusters:
-            counts = firms.by_cell(None, e.n_regions, e.n_sectors)
-            s = model.specialisation
-            self.clusters = form_clusters(
-                model, s.rca, s.density, model.dynamics.clusters, counts, e.emerging
-            )
+        self.pool.form(model)
         phase = self.scenario.phase_at(year)
         if phase is not self.phase:
             self._enter_phase(model, phase, year, rng)
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
-        clusters = model.agents_by_type.get(Cluster)
+        own = self.own_clusters
+        clusters = AgentSet(own, random=model.random) if own else None
         if phase is None or not self.instruments:
             if clusters is not None:
                 clusters.do("receive_management", 0.0)
@@ -185,16 +220,10 @@ class Policy:
                 clusters.do("step")
             return
         value_added = firms.by_cell(firms.value_added, e.n_regions, e.n_sectors).sum(axis=1)
-        for gov in self.governments:
-            if gov.budget_basis == 0.0 or phase.budget.basis == "current":
-                gov.budget_basis = float(value_added[gov.region])
-        shares = np.zeros(len(self.instrument_names))
-        for inst in self.instruments:
-            shares[inst.index] = inst.share
-        basis = np.array([g.budget_basis for g in self.governments])
-        new = np.zeros((len(self.ledger.regions), len(shares)))
-        rate = phase.budget.rate * self.budget_scale
-        new[: e.n_regions] = rate * (basis * self.acting)[:, None] * shares[None, :]
+        shape = (len(self.ledger.regions), len(self.instrument_names))
+        new = funding.new_money(
+            self.governments, value_added, phase, self.budget_scale, self.acting, shape
+        )
         available = self.ledger.open_year(year, new)
         self.coordinator.eu_top_up = phase.budget.eu_top_up
         eu_before = self.coordinator.eu_paid
@@ -210,34 +239,15 @@ class Policy:
             coordinator=self.coordinator,
             draws=draws,
         )
-        model.agents_by_type[Coordinator].do("step")
+        self.coordinator.step()
         # governments in the order they were created (region order), in which the shared
         # pilots receive their contributions
-        for payments in model.agents_by_type[Government].map("allocate", plan):
-            self._book(year, payments)
-        self._book_eu(year, self.coordinator.eu_paid - eu_before)
+        for payments in self.government_set.map("allocate", plan):
+            book_payments(self.ledger, self.received, self.instruments, year, payments)
+        top_up = self.coordinator.eu_paid - eu_before
+        book_eu_top_up(self.ledger, self.received, self.instruments, year, top_up)
         if clusters is not None:
             clusters.do("step")
-
-    def _book(self, year: int, payments: Payments) -> None:
-        """Book one government's commitments and the money it paid at once."""
-        t, r = self.ledger.t(year), payments.region
-        self.ledger.committed[t, r] = payments.committed
-        self.ledger.disbursed[t, r] += payments.to_clusters + payments.to_pilots
-        for inst in self.instruments:
-            if payments.to_clusters[inst.index] > 0:
-                self.received["clusters"] += payments.to_clusters[inst.index]
-            if payments.to_pilots[inst.index] > 0:
-                self.received["pilots"] += payments.to_pilots[inst.index]
-
-    def _book_eu(self, year: int, top_up: float) -> None:
-        if top_up <= 0:
-            return
-        pilot = next(i for i in self.instruments if isinstance(i, PilotCoInvestment))
-        t, r = self.ledger.t(year), self.ledger.regions.index(EU)
-        for name in ("new", "available", "committed", "disbursed"):
-            getattr(self.ledger, name)[t, r, pilot.index] += top_up
-        self.received["pilots"] += top_up
 
     def _enter_phase(
         self, model, phase: PolicyPhase | None, year: int, rng: np.random.Generator
@@ -270,28 +280,18 @@ class Policy:
 
     def indicators(self, model) -> dict[str, float]:
         """Money spent and received, for summary.json."""
-        led, f = self.ledger, model.economy.focal
+        f = model.economy.focal
+        tallies = (self.received, self.written_off, self.excess_burden)
+        return money_indicators(self.ledger, f, *tallies) | self.choice_indicators(model, f)
+
+    def choice_indicators(self, model, region: int) -> dict[str, float]:
+        """What the region chose and what its grants added: spearheads, deadweight, picking."""
         return {
-            "budget_spent": float(led.disbursed[:, f].sum()),
-            "budget_spent_all_regions": float(led.disbursed.sum()),
-            "budget_new_all_regions": float(led.new.sum()),
-            "tax_paid": float(led.taxed[:, f].sum()),
-            "tax_paid_all_regions": float(led.taxed.sum()),
-            "excess_burden_all_regions": self.excess_burden,
-            # what the focal region's economy got back: money paid out less loans
-            # repaid less the tax its firms paid
-            "net_transfer": float(
-                led.disbursed[:, f].sum() - led.repaid[:, f].sum() - led.taxed[:, f].sum()
-            ),
-            "received_by_firms": self.received["firms"],
-            "received_by_clusters": self.received["clusters"],
-            "received_by_pilots": self.received["pilots"],
-            "loans_written_off": self.written_off,
-            "spearheads_focal": float(len(self.spearhead_sectors(f))),
-            **self.deadweight.shares(f),
+            "spearheads_focal": float(len(self.spearhead_sectors(region))),
+            **self.deadweight.shares(region),
             **picking_quality(
                 model.prospects.realised_growth(model.markets.demand),
-                self.spearhead_sectors(f),
+                self.spearhead_sectors(region),
                 model.economy.emerging,
             ),
         }

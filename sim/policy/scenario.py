@@ -140,7 +140,10 @@ def _phase(start: int, data: Mapping[str, Any], where: str, names: list[str]) ->
 
 
 def parse_scenario(
-    data: Mapping[str, Any] | None, first_year: int, source: str | None = None
+    data: Mapping[str, Any] | None,
+    first_year: int,
+    source: str | None = None,
+    known: list[str] | None = None,
 ) -> ScenarioSpec:
     """Validate a composed scenario and expand its timeline into phases.
 
@@ -148,6 +151,9 @@ def parse_scenario(
         data: The ``scenario`` config group as a plain mapping.
         first_year: The first reported year; the base mix applies from there.
         source: The scenario's file as messages name it (default ``scenarios/NAME.yaml``).
+        known: Instrument names of another scenario of the same run: they keep their
+            index, and this scenario's own instruments come after them, so that the
+            instruments of both share one numbering (ledger columns, firms' funders).
 
     Raises:
         ConfigError: Naming ``scenarios/NAME.yaml``, the key and the problem.
@@ -163,7 +169,7 @@ def parse_scenario(
     if unknown:
         raise ConfigError(f"{where}.{sorted(unknown)[0]}: unknown key")
     base = {k: data[k] for k in ("budget", "instruments", "selection") if k in data}
-    names: list[str] = []
+    names: list[str] = list(known or [])
     phases = [_phase(first_year, base, where, names)]
     timeline = data.get("timeline") or {}
     if not isinstance(timeline, Mapping):

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.config.assemble import compose_scenario as compose_group_scenario
 from sim.errors import ConfigError
 from sim.experiments.sensitivity.design import batch_rows, sample
 from sim.experiments.sensitivity.evaluate import PointEvaluator
@@ -111,20 +112,7 @@ def run_batch(
 
 def compose_scenario(base: Mapping[str, Any], name: str) -> dict[str, Any]:
     """``base`` with the scenario group ``name`` composed by Hydra in place of its own."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from omegaconf import OmegaConf
-
-    from sim.config.paths import config_dir
-
-    overrides = [f"scenario={name}"]
-    if GlobalHydra.instance().is_initialized():
-        cfg = compose(config_name="config", overrides=overrides)
-    else:
-        with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=overrides)
-    scenario = OmegaConf.to_container(cfg.scenario, resolve=True)
-    return {**base, "scenario": scenario}
+    return {**base, "scenario": compose_group_scenario(name)}
 
 
 def _same_study(path: Path, record: dict[str, Any]) -> bool:
