@@ -9,15 +9,17 @@ problem, exit status 2.
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import hydra
 import yaml
+from hydra._internal import utils as hydra_utils
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
@@ -176,8 +178,40 @@ def _forget_fresh_folder() -> None:
         folder = folder.parent
 
 
+#: The errors of a file that cannot be written: a full disk or quota, a size limit, no right.
+WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _in_one_line(report: Callable[[Callable[[], Any]], Any]) -> Callable:
+    """Hydra's reporter of a command's errors, with a file error (OSError) as one line.
+
+    Hydra writes its own files of a run (``.hydra/``) and of a sweep (``multirun.yaml``)
+    before the run starts; a full disk there would otherwise end in Hydra's traceback.
+    """
+
+    def guarded_report(func: Callable[[], Any]) -> Any:
+        def guarded() -> Any:
+            try:
+                return func()
+            except OSError as exc:
+                what = "cannot write the run's files" if exc.errno in WRITE_ERRORS else "error"
+                print(f"s3sim: {what}: {_one_line(exc)}", file=sys.stderr)
+                try:  # a run that never started leaves no folder behind
+                    _forget_fresh_folder()
+                except OSError:
+                    pass
+                sys.exit(2)
+
+        return report(guarded)
+
+    return guarded_report
+
+
 def main() -> None:
     """Entry point of the ``s3sim`` command."""
+    if not getattr(hydra_utils.run_and_report, "one_line", False):
+        hydra_utils.run_and_report = _in_one_line(hydra_utils.run_and_report)
+        hydra_utils.run_and_report.one_line = True
     _app()
 
 

@@ -325,6 +325,34 @@ def test_a_full_disk_ends_in_one_line(tmp_path):
     assert one_line(proc).startswith("s3sim: cannot write the run's files: ")
 
 
+@pytest.mark.parametrize("mode", ["run", "sweep"])
+def test_a_disk_full_before_the_run_starts_ends_in_one_line(tmp_path, mode):
+    # 600 bytes: Hydra's own first file (.hydra/config.yaml, or a sweep's multirun.yaml)
+    # already fails, before any of the project's code writes
+    import resource
+    import signal
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+
+    where = (
+        [f"hydra.run.dir={tmp_path / 'run'}"]
+        if mode == "run"
+        else ["-m", "seed=1,2", f"hydra.sweep.dir={tmp_path / 'sweep'}"]
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", *where, *TINY],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+    )
+    assert one_line(proc) == "s3sim: cannot write the run's files: [Errno 27] File too large"
+    if mode == "run":
+        assert not (tmp_path / "run").exists(), "a run that never started left its folder"
+
+
 def test_a_config_error_leaves_no_folder(tmp_path):
     line = one_line(s3sim("economy.n_firms=-5", cwd=tmp_path))
     assert line == "s3sim: config error: economy.n_firms = -5: must be >= 1"
