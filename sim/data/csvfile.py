@@ -12,7 +12,7 @@ import csv
 import itertools
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -33,11 +33,32 @@ class CsvTable:
             ``line`` is the 1-based line on which the record starts (the header is
             line 1 when the file starts with it) and ``fields`` has one entry per column.
             Iterate it once.
+        delimiter: The field separator found in the header.
+        header_end: The line on which the header ends (the records start after it).
+        handle: The open file the records are read from (closed when they are read).
     """
 
     path: str
     columns: list[str]
     rows: Iterable[tuple[int, list[str]]]
+    delimiter: str = ","
+    header_end: int = 1
+    handle: BinaryIO | None = None
+
+    def filters(self, filters: Mapping[str, str | Sequence[str]] | None) -> list[tuple[int, set]]:
+        """``(column position, codes kept)`` of each filter, e.g. ``{"unit": "THS_PER"}``."""
+        out = []
+        for column, allowed in (filters or {}).items():
+            i = self.index(column)
+            if i is None:
+                raise DataError(f"missing column {column!r} named in filters", self.path, 1)
+            out.append((i, {allowed} if isinstance(allowed, str) else {str(a) for a in allowed}))
+        return out
+
+    def close(self) -> None:
+        """Close the file without reading the records (they were read another way)."""
+        if self.handle is not None:
+            self.handle.close()
 
     def index(self, name: str) -> int | None:
         """Position of a column, or ``None``.
@@ -57,6 +78,11 @@ def code_part(cell: str) -> str:
     """The code in a cell that SDMX-CSV may write as ``code: label``; stripped."""
     code, sep, _ = cell.partition(":")
     return (code if sep and code.strip() else cell).strip()
+
+
+def keep_row(fields: list[str], filters: list[tuple[int, set[str]]]) -> bool:
+    """Whether a record passes the filters of :meth:`CsvTable.filters`."""
+    return all(code_part(fields[i]) in allowed for i, allowed in filters)
 
 
 def _delimiter(first: str) -> str:
@@ -137,7 +163,8 @@ def read_csv(
     if not "".join(head).strip():
         handle.close()
         raise DataError("the file is empty (no header line)", name, 1)
-    reader = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head[-1]))
+    delimiter = _delimiter(head[-1])
+    reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter)
     columns: list[str] | None = None
     previous = 0
     try:
@@ -154,7 +181,7 @@ def read_csv(
         handle.close()
         raise DataError("the file is empty (no header line)", name, 1)
     rows = _records(handle, reader, columns, name, previous, max_rows)
-    return CsvTable(path=name, columns=columns, rows=rows)
+    return CsvTable(name, columns, rows, delimiter, previous, handle)
 
 
 def _records(handle, reader, columns: list[str], name: str, previous: int, max_rows: int | None):

@@ -9,6 +9,8 @@ the confidential flag of the layout (``c`` or ``C``). The long layout's optional
 
 from __future__ import annotations
 
+from sim.data.csvfile import code_part
+
 EUROSTAT_FLAGS: dict[str, str] = {
     "b": "break in time series",
     "c": "confidential",
@@ -81,3 +83,32 @@ def meaning(flag: str, layout: str) -> str:
 def confidential_flag(layout: str) -> str:
     """The flag code that marks a confidential cell in the given layout."""
     return "C" if layout == "oecd" else "c"
+
+
+def joined_flags(
+    flags: list[str] | None,
+    conf: list[str] | None,
+    n: int,
+    layout: str,
+    cache: dict[tuple[str, str], str],
+) -> list[str]:
+    """The flag column of ``n`` rows: each row's flag codes joined by ``,``.
+
+    Args:
+        flags: The rows' flag cells (None: the file has no flag column).
+        conf: The rows' ``CONF_STATUS`` cells (None: no such column); any status but
+            ``F`` (free) adds the layout's confidential flag.
+        n: Number of rows.
+        layout: The file's layout.
+        cache: Flags already worked out, by (flag cell, status cell); filled here.
+    """
+    out = []
+    for f, c in zip(flags or [""] * n, conf or [""] * n, strict=True):
+        joined = cache.get((f, c))
+        if joined is None:
+            codes = [] if flags is None else split_flags(f, layout)
+            if code_part(c).upper() not in ("", "F"):
+                codes.append(confidential_flag(layout))
+            joined = cache[(f, c)] = ",".join(dict.fromkeys(codes))
+        out.append(joined)
+    return out

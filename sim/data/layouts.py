@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from sim.data.csvfile import code_part
 from sim.data.data_errors import DataError, show
 
 LAYOUTS: dict[str, dict[str, str | None]] = {
@@ -150,3 +151,17 @@ def detect_layout(columns: Sequence[str]) -> str | None:
     if "region" in names or "sector" in names:
         return "long"
     return None
+
+
+def row_factor(fields: list[str], where: dict[str, int | None], path: str, line: int) -> float:
+    """Persons per unit of a row's value: its unit times its unit multiplier (``UNIT_MULT``)."""
+    if where["unit"] is None:
+        return 1.0
+    factor = unit_factor(code_part(fields[where["unit"]]), path, line)
+    if where["mult"] is not None:
+        mult = code_part(fields[where["mult"]])
+        if mult:
+            if not mult.isdigit() or int(mult) > 12:
+                raise DataError(f"UNIT_MULT {show(mult)} is not a power of ten 0-12", path, line)
+            factor *= 10.0 ** int(mult)
+    return factor

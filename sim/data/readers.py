@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 
 from sim.data import nace
-from sim.data.csvfile import CsvTable, check_file, code_part, read_csv
+from sim.data.csvfile import CsvTable, check_file, code_part, keep_row, read_csv
 from sim.data.data_errors import DataError, show
 from sim.data.eurostat_tsv import is_eurostat_tsv, read_eurostat_tsv_frame
+from sim.data.fast_csv import read_records
 from sim.data.flags import confidential_flag, split_flags
 from sim.data.layouts import (
     LAYOUTS,
@@ -28,7 +29,7 @@ from sim.data.layouts import (
     detect_layout,
     last_digit,
     number_cell,
-    unit_factor,
+    row_factor,
 )
 
 FRAME_COLUMNS = (
@@ -77,35 +78,6 @@ def _columns(table: CsvTable, layout: str) -> dict[str, int | None]:
     return where
 
 
-def _factor(fields: list[str], where: dict[str, int | None], path: str, line: int) -> float:
-    if where["unit"] is None:
-        return 1.0
-    factor = unit_factor(code_part(fields[where["unit"]]), path, line)
-    if where["mult"] is not None:
-        mult = code_part(fields[where["mult"]])
-        if mult:
-            if not mult.isdigit() or int(mult) > 12:
-                raise DataError(f"UNIT_MULT {show(mult)} is not a power of ten 0-12", path, line)
-            factor *= 10.0 ** int(mult)
-    return factor
-
-
-def _keep(fields: list[str], filters: list[tuple[int, set[str]]]) -> bool:
-    return all(code_part(fields[i]) in allowed for i, allowed in filters)
-
-
-def _filters(
-    table: CsvTable, filters: Mapping[str, str | Sequence[str]] | None
-) -> list[tuple[int, set[str]]]:
-    out = []
-    for column, allowed in (filters or {}).items():
-        i = table.index(column)
-        if i is None:
-            raise DataError(f"missing column {column!r} named in filters", table.path, 1)
-        out.append((i, {allowed} if isinstance(allowed, str) else {str(a) for a in allowed}))
-    return out
-
-
 def read_observations(
     path: str | os.PathLike[str],
     layout: str = "auto",
@@ -114,11 +86,15 @@ def read_observations(
     regions: Collection[str] | None = None,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    fast: bool = True,
 ) -> Observations:
-    """Read a file of employment by region, activity and year, streamed row by row.
+    """Read a file of employment by region, activity and year, streamed.
 
     Every row is checked; only rows of ``years`` are kept (and checked for
-    duplicates), so memory holds the kept years' rows, not the file.
+    duplicates), so memory holds the kept years' rows (and one block of the
+    file), not the file. A clean CSV file is checked in blocks
+    (:mod:`sim.data.fast_csv`); anything else is read row by row, which names
+    the line of the first problem.
 
     Args:
         path: An SDMX-CSV export (Eurostat or OECD), a Eurostat TSV download
@@ -133,6 +109,8 @@ def read_observations(
             of other regions are not read.
         max_bytes: Largest file accepted (``limits.data_bytes``), or None.
         max_rows: Most rows accepted (``limits.data_rows``), or None.
+        fast: Whether a CSV file may be checked in blocks (False: row by row, the
+            reference the block reader is tested against).
 
     Returns:
         The observations, employment converted to persons.
@@ -171,18 +149,47 @@ def read_observations(
     elif layout not in LAYOUTS:
         raise DataError(f"unknown layout {layout!r} (use auto, {', '.join(LAYOUTS)})", source)
     where = _columns(table, layout)
-    keep = _filters(table, filters)
+    keep = table.filters(filters)
+    kept_years = None if years is None else set(years)
+    read = None
+    if fast:
+        read = read_records(table, layout, where, keep, kept_years, max_rows, max_bytes)
+    if read is None:
+        read = _row_by_row(table, layout, where, keep, kept_years)
+    else:
+        table.close()
+    records, digits, factors, seen_years, seen_regions = read
+    frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
+    frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
+    factor = np.array(factors, dtype=float)
+    frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
+    frame["resolution"] = np.array(digits, dtype=float) * factor
+    if years is not None:
+        frame = frame[frame["year"].isin(list(years))]
+    if regions is not None:
+        frame = frame[frame["region"].isin(list(regions))]
+    return Observations(
+        frame=frame.reset_index(drop=True),
+        layout=layout,
+        source=table.path,
+        years=sorted(seen_years),
+        regions=seen_regions,
+    )
+
+
+def _row_by_row(table: CsvTable, layout: str, where, keep, kept_years):
+    """The records of the kept years, each row checked as it is read (errors name its line)."""
+    source = table.path
     names = LAYOUTS[layout]
     records: dict[str, list] = {c: [] for c in FRAME_COLUMNS[:-1] if c != "employment"}
     digits: list[float] = []
     factors: list[float] = []
     first: dict[tuple[str, str, int], tuple[int, list[str]]] = {}
     canonical: dict[str, str] = {}
-    kept_years = None if years is None else set(years)
     seen_years: set[int] = set()
     seen_regions: dict[str, None] = {}
     for line, fields in table.rows:
-        if not _keep(fields, keep):
+        if not keep_row(fields, keep):
             continue
         region = code_part(fields[where["region"]])
         code = code_part(fields[where["code"]])
@@ -199,7 +206,7 @@ def read_observations(
             )
         year = int(year_text)
         value = number_cell(fields[where["value"]], str(names["value"]), source, line)
-        factor = _factor(fields, where, source, line)
+        factor = row_factor(fields, where, source, line)
         seen_years.add(year)
         seen_regions.setdefault(region)
         if kept_years is not None and year not in kept_years:
@@ -228,22 +235,7 @@ def read_observations(
         records["unit"].append(
             "persons" if where["unit"] is None else code_part(fields[where["unit"]])
         )
-    frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
-    frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
-    factor = np.array(factors, dtype=float)
-    frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
-    frame["resolution"] = np.array(digits, dtype=float) * factor
-    if years is not None:
-        frame = frame[frame["year"].isin(list(years))]
-    if regions is not None:
-        frame = frame[frame["region"].isin(list(regions))]
-    return Observations(
-        frame=frame.reset_index(drop=True),
-        layout=layout,
-        source=source,
-        years=sorted(seen_years),
-        regions=list(seen_regions),
-    )
+    return records, digits, factors, seen_years, list(seen_regions)
 
 
 def _duplicate(
