@@ -64,6 +64,22 @@ def test_the_live_run_is_the_model_the_command_builds():
     assert run.reported == years - reference.burn_in
 
 
+def test_the_scope_lever_lets_the_focal_region_act_alone_as_the_command_does():
+    levers = small(policy_scope="focal")
+    assert "policy_scope=focal" in levers.overrides()
+    run = LiveRun.build(levers)
+    config = compose_config([*SMALL[:1], "scenario=targeted", "seed=3", "policy_scope=focal"])
+    reference = build_model(config)
+    years = 14
+    assert run.step(years) == years
+    for _ in range(years):
+        reference.step()
+    assert np.array_equal(run.model.recorder.employment, reference.recorder.employment)
+    spent = run.model.policy.ledger.disbursed.sum(axis=(0, 2))
+    focal = run.model.economy.focal
+    assert spent[focal] > 0 and (np.delete(spent, focal) == 0).all()
+
+
 def test_the_live_run_reports_a_bad_config_as_one_error():
     with pytest.raises(ValueError, match="share"):
         LiveRun.build(small(shares={"rd_grant": 0.9}))

@@ -101,7 +101,7 @@ class Levers:
         if self.spearheads is not None:
             items.append(f"scenario.selection.spearheads={self.spearheads}")
         if self.policy_scope:
-            items.append(f"scenario.policy_scope={self.policy_scope}")
+            items.append(f"policy_scope={self.policy_scope}")
         return items
 
     def baseline(self) -> Levers:

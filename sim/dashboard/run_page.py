@@ -179,7 +179,7 @@ def RunPage():
                     levers,
                     scenarios,
                     lambda s: levers.set(levers_for(s, levers.value)),
-                    has_scope="policy_scope" in root or "policy_scope" in root["scenario"],
+                    has_scope="policy_scope" in root,
                     firms=int(root["economy"]["n_firms"]),
                 )
     with solara.Column():
