@@ -11,8 +11,11 @@ Design:
   cells' growth and the mean absolute change of RCA, from the file (targets)
   and as the mean over the same seeds for every candidate (common random
   numbers: candidates differ only by their parameters);
-* **objective**: the mean over the groups of the mean squared difference of the
-  moments, each group scaled (:func:`scales`) so that the groups weigh alike.
+* **objective**: the weighted mean over the chosen moments of the mean squared
+  difference, each data group scaled (:func:`scales`) so that the groups weigh
+  alike; stylised facts of the runs (Hill, Subbotin, entry and exit, survival,
+  Galton, relatedness) may be chosen as moments too, each with a weight
+  (:mod:`sim.validation.calibrate_moments`, the ``moments`` block of the YAML).
 
 Optuna (TPE sampler, fixed seed) proposes candidates; its journal file in the
 output folder keeps every finished trial, so an interrupted calibration resumes
@@ -29,6 +32,7 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.metrics import rca
+from sim.validation.calibrate_moments import DEFAULT, Moment, facts_of
 
 GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change")
 
@@ -111,30 +115,50 @@ def parse_start(
 
 
 def simulated_moments(
-    config: dict[str, Any], params: Mapping[str, float], seeds: Sequence[int]
+    config: dict[str, Any],
+    params: Mapping[str, float],
+    seeds: Sequence[int],
+    facts: Sequence[str] = (),
 ) -> dict[str, np.ndarray]:
-    """The moments of the model at ``params``: mean over ``seeds``, the same for every candidate."""
+    """The moments of the model at ``params``: mean over ``seeds``, the same for every candidate.
+
+    ``facts`` names stylised facts (:data:`sim.validation.calibrate_moments.FACTS`)
+    to compute as well, on the seeds' runs pooled as ``s3sim-validate`` pools runs.
+    """
     from copy import deepcopy
+    from pathlib import Path
 
     from sim.cli import build_model
+    from sim.validation.rundir import RunData
 
-    runs = []
+    runs, panels = [], []
     for seed in seeds:
         candidate = deepcopy(config)
         for key, value in params.items():
             set_key(candidate, key, value)
         candidate["seed"] = int(seed)
+        if facts:
+            candidate["output"] = {**candidate.get("output", {}), "firm_panel": True}
         model = build_model(candidate)
         start = model.firms.by_cell(
             model.firms.employment, model.economy.n_regions, model.economy.n_sectors
         )
         start_rest = model.markets.row_employment.copy()
         model.run()
-        rec = model.recorder.employment
-        history = np.concatenate([start[None], rec[:, :-1]])
-        rest = np.concatenate([start_rest[None], rec[:, -1]])
+        rec = model.recorder
+        history = np.concatenate([start[None], rec.employment[:, :-1]])
+        rest = np.concatenate([start_rest[None], rec.employment[:, -1]])
         runs.append(moments(history, rest))
-    return {g: _finite_mean(np.stack([r[g] for r in runs])) for g in GROUPS}
+        if facts:
+            panels.append(RunData(Path(f"seed {seed}"), rec.firm_frame(),
+                                  rec.specialisation_frame(), {"seed": int(seed)}))  # fmt: skip
+    out = {g: _finite_mean(np.stack([r[g] for r in runs])) for g in GROUPS}
+    if facts:
+        from sim.validation.table import facts_table
+
+        values = facts_table(panels).set_index("name")["value"]
+        out |= {name: np.array([float(values[name])]) for name in facts}
+    return out
 
 
 def _finite_mean(values: np.ndarray) -> np.ndarray:
@@ -164,13 +188,25 @@ def objective(
     fitted: Mapping[str, np.ndarray],
     targets: Mapping[str, np.ndarray],
     spread: Mapping[str, float],
+    selection: Mapping[str, Moment] | None = None,
 ) -> float:
-    """Mean over groups of the mean squared scaled difference over finite cells."""
-    parts = []
-    for group in GROUPS:
-        diff = (fitted[group] - targets[group]) / spread[group]
-        parts.append(float(np.nanmean(diff**2)))
-    return float(np.mean(parts))
+    """Weighted mean of the chosen moments' errors (by default the data groups, weight 1).
+
+    A data group's error is the mean squared scaled difference over its finite
+    cells; a stylised fact's is :meth:`Moment.error` (its scaled distance to the
+    target range, squared).
+    """
+    selection = DEFAULT if selection is None else selection
+    total = weights = 0.0
+    for name, moment in selection.items():
+        if name in GROUPS:
+            diff = (fitted[name] - targets[name]) / spread[name]
+            part = float(np.nanmean(diff**2))
+        else:
+            part = moment.error(float(fitted[name][0]))
+        total += moment.weight * part
+        weights += moment.weight
+    return total / weights
 
 
 def moment_table(
@@ -178,20 +214,32 @@ def moment_table(
     targets: Mapping[str, np.ndarray],
     regions: Sequence[str],
     sectors: Sequence[str],
+    selection: Mapping[str, Moment] | None = None,
 ) -> pd.DataFrame:
-    """One row per moment: ``moment, item, target, fitted, error`` (item: region or sector)."""
+    """One row per moment: ``moment, item, target, low, high, fitted, error, weight``.
+
+    ``item`` is the region or sector of a by-region or by-sector moment, else
+    ``all``. A data moment's target is the file's value (``low = high = target``);
+    a stylised fact's is its range ``[low, high]`` (``target``: its value when the
+    range is one point) and its ``error`` the distance to the range (0 inside).
+    Every data group is listed (weight 0 when not fitted); facts when chosen.
+    """
+    selection = DEFAULT if selection is None else selection
     items = {"region_growth": list(regions), "sector_growth": list(sectors)}
-    frames = [
-        pd.DataFrame(
-            {
-                "moment": group,
-                "item": items.get(group, ["all"]),
-                "target": targets[group],
-                "fitted": fitted[group],
-            }
+    frames = []
+    for group in GROUPS:
+        frame = pd.DataFrame(
+            {"moment": group, "item": items.get(group, ["all"]), "target": targets[group]}
         )
-        for group in GROUPS
-    ]
-    table = pd.concat(frames, ignore_index=True)
-    table["error"] = table["fitted"] - table["target"]
-    return table[np.isfinite(table["target"]) & np.isfinite(table["fitted"])]
+        frame["low"] = frame["high"] = frame["target"]
+        frame["fitted"] = fitted[group]
+        frame["error"] = frame["fitted"] - frame["target"]
+        frame["weight"] = selection[group].weight if group in selection else 0.0
+        frames.append(frame[np.isfinite(frame["target"]) & np.isfinite(frame["fitted"])])
+    for name in facts_of(selection):
+        m, value = selection[name], float(fitted[name][0])
+        point = m.low if m.low is not None and m.low == m.high else np.nan
+        row = {"moment": name, "item": "all", "target": point, "low": m.low, "high": m.high,
+               "fitted": value, "error": m.distance(value), "weight": m.weight}  # fmt: skip
+        frames.append(pd.DataFrame([row]))
+    return pd.concat(frames, ignore_index=True)
