@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 from hydra import compose, initialize_config_dir
 
+from sim.config.params_file import apply_params_file
 from sim.config.paths import config_dir
 from sim.config.settings import to_container
 from sim.errors import ConfigError
@@ -44,6 +45,8 @@ def compose_config(overrides: list[str], extra: dict[str, Any] | None, to: int) 
     """The run config: economy from data, years from data.year + 1 to ``to``."""
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
         config = to_container(compose("config", overrides=["economy=from_data", *overrides]))
+    # the file's values now, so that a calibration's candidates are not overwritten later
+    config = {**apply_params_file(config, overrides), "params_file": None}
     for dotted, value in (extra or {}).items():
         node = config
         *parents, leaf = dotted.split(".")
