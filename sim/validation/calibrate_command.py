@@ -11,8 +11,9 @@ and, optionally, ``start: {dynamics.competition.selection: 0.6}`` (the first can
 and ``moments: {region_growth: 1, rca_change: 2, entry_rate: 0.5, ...}`` (the moments
 fitted and their weights: the file's growth and RCA changes, and the stylised facts
 of ``s3sim-validate``; see sim.validation.calibrate_moments).
-Writes ``best.yaml`` (``parameters:`` with the estimates; ``s3sim-backtest --config
-best.yaml`` runs with them), ``trace.csv`` (every trial and the best so far),
+Writes ``best.yaml`` (``parameters:`` with the estimates; the override
+``params_file=best.yaml`` runs ``s3sim`` or ``s3sim-backtest`` with them),
+``trace.csv`` (every trial and the best so far),
 ``moments.csv`` and ``moments.md`` (target, fitted, error and weight per moment) and
 ``study.journal`` (Optuna's storage: running the same command again resumes).
 """
@@ -112,7 +113,7 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the calibration; one-line errors, exit status 2."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)
     try:
         best = calibrate(args)
     except (ConfigError, ValueError, OSError) as exc:
