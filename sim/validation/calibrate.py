@@ -34,7 +34,31 @@ from sim.errors import ConfigError
 from sim.metrics import rca
 from sim.validation.calibrate_moments import DEFAULT, Moment, facts_of
 
-GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change")
+GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change", "rca_reversion")
+
+
+def rca_reversion(employment: np.ndarray, rest: np.ndarray) -> tuple[float, float]:
+    """OLS slope of the change of log RCA Y0 -> Y1 on log RCA in Y0, and its standard error.
+
+    Over the region-sector cells whose sector has statistics and whose RCA is
+    positive at both ends; negative when specialisation reverts toward RCA = 1
+    (docs/ODD.md, section 6: why runs from data drift). NaN for fewer than 3 cells
+    or no spread of log RCA.
+    """
+    first, last = employment[0], employment[-1]
+    start = rca(first, first.sum(axis=0) + rest[0])
+    end = rca(last, last.sum(axis=0) + rest[-1])
+    listed = np.broadcast_to(first.sum(axis=0) + rest[0] > 0, first.shape)
+    ok = listed & (start > 0) & (end > 0)
+    x = np.log(start[ok])
+    if x.size < 3 or np.ptp(x) == 0:
+        return float("nan"), float("nan")
+    y = np.log(end[ok]) - x
+    dx = x - x.mean()
+    slope = float(dx @ (y - y.mean()) / (dx @ dx))
+    residual = y - y.mean() - slope * dx
+    se = float(np.sqrt(residual @ residual / (x.size - 2) / (dx @ dx)))
+    return slope, se
 
 
 def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
@@ -46,7 +70,8 @@ def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
     * ``growth_dispersion`` (1): standard deviation of the log growth of the
       region-sector cells with jobs at both ends;
     * ``rca_change`` (1): mean absolute change of RCA over the cells whose
-      sector has statistics (jobs in the reference area in Y0).
+      sector has statistics (jobs in the reference area in Y0);
+    * ``rca_reversion`` (1): the slope of :func:`rca_reversion`.
     """
     first, last = employment[0], employment[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -63,6 +88,7 @@ def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
         "sector_growth": sectors,
         "growth_dispersion": np.array([np.std(cells[np.isfinite(cells)])]),
         "rca_change": np.array([change.mean() if change.size else np.nan]),
+        "rca_reversion": np.array([rca_reversion(employment, rest)[0]]),
     }
 
 
@@ -170,14 +196,21 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
         return np.where(count > 0, total / count, np.nan)
 
 
-def scales(targets: Mapping[str, np.ndarray]) -> dict[str, float]:
+def scales(
+    targets: Mapping[str, np.ndarray], standard_errors: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Each group's scale (its weight is 1 / scale^2), so that the groups weigh alike.
 
     A group of several moments is scaled by the spread of its targets, a single
-    moment by its own size (a relative error).
+    moment by its own size (a relative error), unless ``standard_errors`` gives
+    its sampling standard error (``rca_reversion``: a slope near 0 has no useful
+    relative error).
     """
     out = {}
-    for group in GROUPS:
+    for group, se in (standard_errors or {}).items():
+        if np.isfinite(se) and se > 0:
+            out[group] = float(se)
+    for group in (g for g in GROUPS if g not in out):
         values = targets[group][np.isfinite(targets[group])]
         spread = values.std() if values.size > 1 else np.abs(values).mean() if values.size else 0
         out[group] = float(spread) if spread > 0 else 1.0

@@ -70,7 +70,8 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
     data = config["data"]
     observed = observed_panel(data, list(range(data["year"], args.to + 1)))
     targets = msm.moments(observed.employment, observed.rest)
-    spread = msm.scales(targets)
+    _, se = msm.rca_reversion(observed.employment, observed.rest)
+    spread = msm.scales(targets, {"rca_reversion": se})
     seeds = list(range(args.seeds))
     args.out.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)

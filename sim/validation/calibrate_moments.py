@@ -3,8 +3,9 @@
 Two kinds of moment:
 
 * **data moments** (:data:`sim.validation.calibrate.GROUPS`): growth by region and
-  sector, its dispersion and the change of RCA over the window; their targets are
-  the file's values;
+  sector, its dispersion, the change of RCA over the window and the reversion of
+  RCA (the slope of the change of log RCA on log RCA, scaled by its standard error
+  in the file); their targets are the file's values;
 * **stylised facts** (:data:`FACTS`, the rows of ``s3sim-validate``: Hill tail
   exponent, Subbotin shape, volatility-size slope, entry, exit, entrant survival,
   Galton slope and correlation, relatedness gain ratio), computed on the
@@ -26,7 +27,8 @@ The block, e.g.::
       firm_size_tail_hill: 0.5         # target: the validation range [0.8, 1.3]
       entry_rate: {weight: 1.0, target: 0.09}
 
-Without the block, the four data moments weigh 1 each; a moment not listed weighs 0.
+Without the block, the first four data moments weigh 1 each (``rca_reversion`` is
+chosen explicitly); a moment not listed weighs 0.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 from sim.errors import ConfigError
 from sim.validation.targets import TARGETS
 
-DATA = ("region_growth", "sector_growth", "growth_dispersion", "rca_change")
+DATA = ("region_growth", "sector_growth", "growth_dispersion", "rca_change", "rca_reversion")
 FACTS = tuple(TARGETS)
 
 
@@ -78,7 +80,7 @@ class Moment:
         return 1.0 if math.isnan(d) else d * d
 
 
-DEFAULT = {name: Moment(1.0) for name in DATA}
+DEFAULT = {name: Moment(1.0) for name in DATA[:4]}
 
 
 def _number(value: Any) -> bool:
