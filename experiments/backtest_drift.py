@@ -49,8 +49,10 @@ ABLATIONS = {
     "full adjustment (adjustment=1)": ["dynamics.competition.adjustment=1"],
     "no upper size bend (size_penalty=0)": ["dynamics.competition.size_penalty=0"],
     "all four: selection, congestion, infant, loss_years=50": [
-        "dynamics.competition.selection=0", "dynamics.competition.congestion=0",
-        "dynamics.demography.infant_hazard=0", "dynamics.demography.loss_years=50",
+        "dynamics.competition.selection=0",
+        "dynamics.competition.congestion=0",
+        "dynamics.demography.infant_hazard=0",
+        "dynamics.demography.loss_years=50",
     ],
 }
 

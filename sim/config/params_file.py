@@ -69,9 +69,7 @@ def _place(config: dict[str, Any], dotted: str, where: str) -> tuple[dict[str, A
     return node, leaf
 
 
-def apply_params_file(
-    config: Mapping[str, Any], overridden: Iterable[str] = ()
-) -> dict[str, Any]:
+def apply_params_file(config: Mapping[str, Any], overridden: Iterable[str] = ()) -> dict[str, Any]:
     """The config with the values of its ``params_file`` (a new dict; unchanged without one).
 
     Args:
