@@ -134,7 +134,9 @@ def _app(cfg: DictConfig) -> None:
         if "sensitivity" in cfg:  # a job of a sensitivity study: a batch of sample points
             from sim.experiments.sensitivity.batch import run_batch
 
-            out = run_batch(to_container(cfg), HydraConfig.get().runtime.output_dir)
+            # the file's values are in config now: the study's sampled keys win over them
+            study = {**config, "params_file": None}
+            out = run_batch(study, HydraConfig.get().runtime.output_dir)
         else:
             out = run(cfg, out_dir)
     except ConfigError as exc:
