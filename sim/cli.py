@@ -25,6 +25,7 @@ from omegaconf import DictConfig
 
 from sim.config import composed, hydra_hooks
 from sim.config.assemble import assemble, build_model
+from sim.config.params_file import apply_params_file
 from sim.config.paths import config_dir
 from sim.config.safety import check_path_name
 from sim.config.settings import to_container
@@ -61,7 +62,7 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
     # mesa logs every step at INFO, which Hydra's job logging would print
     logging.getLogger("MESA").setLevel(logging.WARNING)
     _guard_sweep_worker()
-    config = to_container(cfg)
+    config = apply_params_file(to_container(cfg), task_overrides())
     if out_dir is None:
         out_dir = HydraConfig.get().runtime.output_dir if HydraConfig.initialized() else "."
     out_dir = Path(out_dir)
@@ -129,12 +130,15 @@ def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
 def _app(cfg: DictConfig) -> None:
     _guard_sweep_worker()
     out_dir = Path(HydraConfig.get().runtime.output_dir)
-    done = is_complete(out_dir) and holds_run(out_dir, to_container(cfg))
     try:
+        config = apply_params_file(to_container(cfg), task_overrides())
+        done = is_complete(out_dir) and holds_run(out_dir, config)
         if "sensitivity" in cfg:  # a job of a sensitivity study: a batch of sample points
             from sim.experiments.sensitivity.batch import run_batch
 
-            out = run_batch(to_container(cfg), HydraConfig.get().runtime.output_dir)
+            # the file's values are in config now: the study's sampled keys win over them
+            study = {**config, "params_file": None}
+            out = run_batch(study, HydraConfig.get().runtime.output_dir)
         else:
             out = run(cfg, out_dir)
     except ConfigError as exc:
@@ -149,6 +153,11 @@ def _app(cfg: DictConfig) -> None:
         print(f"s3sim: cannot write the run's files: {_one_line(exc)}", file=sys.stderr)
         sys.exit(2)
     print(f"s3sim: {'skipped, already complete:' if done else 'wrote'} {out}")
+
+
+def task_overrides() -> list[str]:
+    """The command line's overrides of the config (none outside Hydra)."""
+    return list(HydraConfig.get().overrides.task) if HydraConfig.initialized() else []
 
 
 def _one_line(exc: BaseException) -> str:

@@ -7,6 +7,7 @@ import yaml
 
 from sim.data import example_path
 from sim.errors import ConfigError
+from sim.metrics import rca
 from sim.validation import calibrate as msm
 from sim.validation.backtest_command import main as backtest
 from sim.validation.calibrate_command import main as calibrate
@@ -167,3 +168,21 @@ def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path)
     assert 0.6 <= best["dynamics.competition.adjustment"] <= 1.0
     trace = pd.read_csv(out / "trace.csv")
     assert trace["value"].min() < trace["value"].iloc[0]  # better than the starting point
+
+
+def test_rca_reversion_is_the_ols_slope_of_the_change_of_log_rca():
+    rng = np.random.default_rng(5)
+    employment = rng.uniform(10, 100, size=(2, 4, 6))
+    rest = rng.uniform(50, 200, size=(2, 6))
+    start = rca(employment[0], employment[0].sum(axis=0) + rest[0])
+    end = rca(employment[1], employment[1].sum(axis=0) + rest[1])
+    x, y = np.log(start).ravel(), np.log(end / start).ravel()
+    (slope, _), cov = np.polyfit(x, y, 1, cov="unscaled")
+    residual = y - np.polyval([slope, _], x)
+    se = np.sqrt(cov[0, 0] * residual @ residual / (x.size - 2))
+    assert msm.rca_reversion(employment, rest) == pytest.approx((slope, se))
+    assert msm.moments(employment, rest)["rca_reversion"][0] == pytest.approx(slope)
+    # a cell's RCA pulled halfway to 1 in log: slope -0.5
+    shrunk = np.exp(0.5 * np.log(start)) * employment[0].sum(axis=1, keepdims=True)
+    assert msm.rca_reversion(np.stack([employment[0], shrunk]), rest)[0] < -0.3
+    assert msm.scales(msm.moments(employment, rest), {"rca_reversion": se})["rca_reversion"] == se

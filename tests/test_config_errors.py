@@ -63,3 +63,10 @@ def test_cli_reports_one_line_and_exit_status_2(tmp_path):
     assert proc.returncode == 2
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert lines == ["s3sim: config error: economy.n_firms = -5: must be >= 1"]
+
+
+def test_no_exit_by_size_puts_no_bound_on_the_firms():
+    """exit_size = 0 is within its range: the firm-count check must not divide by it."""
+    config = compose_config(["dynamics.demography.exit_size=0", "economy.n_firms=400"])
+    model = build_model(config)
+    assert model.initial_firms > 0

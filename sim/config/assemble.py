@@ -17,6 +17,7 @@ import numpy as np
 from hydra.core.hydra_config import HydraConfig
 
 from sim.config.limits import Limits, check_firms, check_run, read_limits
+from sim.config.params_file import apply_params_file
 from sim.config.safety import check_targets
 from sim.config.schema import parse
 from sim.config.settings import NO_POLICY, DataSpec, RunSettings, run_settings, to_container
@@ -102,7 +103,7 @@ class Assembly:
 
 def assemble(config: Mapping[str, Any]) -> Assembly:
     """Validate a composed config (plain dict or DictConfig) and build a run's parts."""
-    config = to_container(config)
+    config = apply_params_file(to_container(config))
     # the scenario's instruments are checked by its parser, which names the file
     check_targets({k: v for k, v in config.items() if k != "scenario"})
     settings = run_settings(config)

@@ -104,6 +104,8 @@ def check_budget(scenario: Mapping[str, Any], budget_scale: float) -> None:
 
 def check_firms(n_firms: int, jobs: float, exit_size: float) -> None:
     """Firms of a mean size near the exit size would mostly exit: refuse, naming the bound."""
+    if exit_size <= 0:
+        return  # no exit by size (exit_size = 0 is allowed): no bound on the firms
     bound = jobs / (MIN_SIZE_OVER_EXIT * exit_size)
     if n_firms > bound:
         raise ConfigError(

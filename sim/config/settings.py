@@ -63,6 +63,8 @@ class RunSettings:
     """Who applies the scenario: ``all`` regions, or only the ``focal`` one."""
     policy_others: str = NO_POLICY
     """The scenario of the other regions under ``policy_scope=focal`` (a scenario's name)."""
+    params_file: str | None = None
+    """A parameters file (``s3sim-calibrate``'s best.yaml) applied over the config."""
     years: Years = field(default_factory=Years)
     periods: Periods = field(default_factory=Periods)
     output: Output = field(default_factory=Output)

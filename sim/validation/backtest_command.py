@@ -10,34 +10,43 @@ The positional arguments are overrides of the run's config, as for ``s3sim``
 (``scenario=...``, ``data.mapping=...``); ``economy=from_data`` and the years are
 set from ``data.year`` and ``--to``. ``--config FILE`` adds a config file written by
 ``s3sim-calibrate`` (its keys are applied before the overrides). Writes
-``backtest_cells.csv`` (one row per region and sector), ``backtest_errors.csv`` and
-``backtest.md`` (mean absolute errors of the model, persistence and trend) and
-``plots/backtest_rca.png``.
+``backtest_cells.csv`` (one row per region and sector, Y1), ``backtest_periods.csv``
+(RCA and RSCA by reporting period, region and sector: file, model, persistence, trend),
+``backtest_errors.csv`` and ``backtest.md`` (mean absolute errors of the model,
+persistence and trend: growth and RCA in Y1, RCA of each period),
+``plots/backtest_rca.png`` (trajectories) and ``plots/backtest_periods_<region>.png``
+(the seed chart's bars by period, the file's value beside each of the model's).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 from hydra import compose, initialize_config_dir
 
+from sim.config.params_file import apply_params_file
 from sim.config.paths import config_dir
 from sim.config.settings import to_container
 from sim.errors import ConfigError
 from sim.experiments.markup import markdown_table
 from sim.outputs.atomic import write_text
 from sim.validation.backtest import observed_panel, score
+from sim.validation.backtest_periods import by_period, period_errors
 
 
 def compose_config(overrides: list[str], extra: dict[str, Any] | None, to: int) -> dict[str, Any]:
     """The run config: economy from data, years from data.year + 1 to ``to``."""
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
         config = to_container(compose("config", overrides=["economy=from_data", *overrides]))
+    # the file's values now, so that a calibration's candidates are not overwritten later
+    config = {**apply_params_file(config, overrides), "params_file": None}
     for dotted, value in (extra or {}).items():
         node = config
         *parents, leaf = dotted.split(".")
@@ -73,6 +82,21 @@ def simulate(config: dict[str, Any], seeds: list[int]) -> tuple[np.ndarray, np.n
     return stacked[:, :, :-1], stacked[:, :, -1]
 
 
+def write_period_plots(periods: pd.DataFrame, folder: Path, seeds: int) -> list[Path]:
+    """One bar chart by period per region: ``backtest_periods_<region>.png``."""
+    from sim.plots import save_figure
+    from sim.plots.backtest_bars import plot_backtest_periods
+
+    caption = f"Model: mean of {seeds} seeds per period. Observed: the data file."
+    return [
+        save_figure(
+            plot_backtest_periods(periods, region, caption=caption),
+            folder / f"backtest_periods_{re.sub(r'[^A-Za-z0-9_-]', '_', str(region))}.png",
+        )
+        for region in dict.fromkeys(periods["region"])
+    ]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="s3sim-backtest", description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*", help="config overrides (data.path=..., ...)")
@@ -85,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the backtest; one-line errors, exit status 2."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)
     try:
         extra = None
         if args.config is not None:
@@ -97,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         observed = observed_panel(data, years)
         simulated, rest = simulate(config, list(range(args.seeds)))
         cells, errors = score(observed, simulated[:, -1], rest[:, -1])
+        periods = by_period(observed, simulated, rest, config["periods"]["length"])
+        errors = pd.concat([errors, period_errors(periods)], ignore_index=True)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"s3sim-backtest: error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     write_text(args.out / "backtest_cells.csv", cells.to_csv(index=False))
+    write_text(args.out / "backtest_periods.csv", periods.to_csv(index=False))
     write_text(args.out / "backtest_errors.csv", errors.to_csv(index=False))
     title = f"Backtest {years[0]} -> {years[-1]}, {args.seeds} seeds, scenario "
     title += str((config.get("scenario") or {}).get("name", "no_policy"))
@@ -110,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     from sim.plots.trajectories import rca_trajectories
 
     rca_trajectories(observed, simulated, rest, args.out / "plots" / "backtest_rca.png")
+    write_period_plots(periods, args.out / "plots", args.seeds)
     print(f"{title}\n{table}\ns3sim-backtest: wrote {args.out}")
     return 0
 

@@ -11,8 +11,11 @@ Design:
   cells' growth and the mean absolute change of RCA, from the file (targets)
   and as the mean over the same seeds for every candidate (common random
   numbers: candidates differ only by their parameters);
-* **objective**: the mean over the groups of the mean squared difference of the
-  moments, each group scaled (:func:`scales`) so that the groups weigh alike.
+* **objective**: the weighted mean over the chosen moments of the mean squared
+  difference, each data group scaled (:func:`scales`) so that the groups weigh
+  alike; stylised facts of the runs (Hill, Subbotin, entry and exit, survival,
+  Galton, relatedness) may be chosen as moments too, each with a weight
+  (:mod:`sim.validation.calibrate_moments`, the ``moments`` block of the YAML).
 
 Optuna (TPE sampler, fixed seed) proposes candidates; its journal file in the
 output folder keeps every finished trial, so an interrupted calibration resumes
@@ -29,8 +32,33 @@ import pandas as pd
 
 from sim.errors import ConfigError
 from sim.metrics import rca
+from sim.validation.calibrate_moments import DEFAULT, Moment, facts_of
 
-GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change")
+GROUPS = ("region_growth", "sector_growth", "growth_dispersion", "rca_change", "rca_reversion")
+
+
+def rca_reversion(employment: np.ndarray, rest: np.ndarray) -> tuple[float, float]:
+    """OLS slope of the change of log RCA Y0 -> Y1 on log RCA in Y0, and its standard error.
+
+    Over the region-sector cells whose sector has statistics and whose RCA is
+    positive at both ends; negative when specialisation reverts toward RCA = 1
+    (docs/ODD.md, section 6: why runs from data drift). NaN for fewer than 3 cells
+    or no spread of log RCA.
+    """
+    first, last = employment[0], employment[-1]
+    start = rca(first, first.sum(axis=0) + rest[0])
+    end = rca(last, last.sum(axis=0) + rest[-1])
+    listed = np.broadcast_to(first.sum(axis=0) + rest[0] > 0, first.shape)
+    ok = listed & (start > 0) & (end > 0)
+    x = np.log(start[ok])
+    if x.size < 3 or np.ptp(x) == 0:
+        return float("nan"), float("nan")
+    y = np.log(end[ok]) - x
+    dx = x - x.mean()
+    slope = float(dx @ (y - y.mean()) / (dx @ dx))
+    residual = y - y.mean() - slope * dx
+    se = float(np.sqrt(residual @ residual / (x.size - 2) / (dx @ dx)))
+    return slope, se
 
 
 def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
@@ -42,7 +70,8 @@ def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
     * ``growth_dispersion`` (1): standard deviation of the log growth of the
       region-sector cells with jobs at both ends;
     * ``rca_change`` (1): mean absolute change of RCA over the cells whose
-      sector has statistics (jobs in the reference area in Y0).
+      sector has statistics (jobs in the reference area in Y0);
+    * ``rca_reversion`` (1): the slope of :func:`rca_reversion`.
     """
     first, last = employment[0], employment[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -59,6 +88,7 @@ def moments(employment: np.ndarray, rest: np.ndarray) -> dict[str, np.ndarray]:
         "sector_growth": sectors,
         "growth_dispersion": np.array([np.std(cells[np.isfinite(cells)])]),
         "rca_change": np.array([change.mean() if change.size else np.nan]),
+        "rca_reversion": np.array([rca_reversion(employment, rest)[0]]),
     }
 
 
@@ -111,30 +141,50 @@ def parse_start(
 
 
 def simulated_moments(
-    config: dict[str, Any], params: Mapping[str, float], seeds: Sequence[int]
+    config: dict[str, Any],
+    params: Mapping[str, float],
+    seeds: Sequence[int],
+    facts: Sequence[str] = (),
 ) -> dict[str, np.ndarray]:
-    """The moments of the model at ``params``: mean over ``seeds``, the same for every candidate."""
+    """The moments of the model at ``params``: mean over ``seeds``, the same for every candidate.
+
+    ``facts`` names stylised facts (:data:`sim.validation.calibrate_moments.FACTS`)
+    to compute as well, on the seeds' runs pooled as ``s3sim-validate`` pools runs.
+    """
     from copy import deepcopy
+    from pathlib import Path
 
     from sim.cli import build_model
+    from sim.validation.rundir import RunData
 
-    runs = []
+    runs, panels = [], []
     for seed in seeds:
         candidate = deepcopy(config)
         for key, value in params.items():
             set_key(candidate, key, value)
         candidate["seed"] = int(seed)
+        if facts:
+            candidate["output"] = {**candidate.get("output", {}), "firm_panel": True}
         model = build_model(candidate)
         start = model.firms.by_cell(
             model.firms.employment, model.economy.n_regions, model.economy.n_sectors
         )
         start_rest = model.markets.row_employment.copy()
         model.run()
-        rec = model.recorder.employment
-        history = np.concatenate([start[None], rec[:, :-1]])
-        rest = np.concatenate([start_rest[None], rec[:, -1]])
+        rec = model.recorder
+        history = np.concatenate([start[None], rec.employment[:, :-1]])
+        rest = np.concatenate([start_rest[None], rec.employment[:, -1]])
         runs.append(moments(history, rest))
-    return {g: _finite_mean(np.stack([r[g] for r in runs])) for g in GROUPS}
+        if facts:
+            panels.append(RunData(Path(f"seed {seed}"), rec.firm_frame(),
+                                  rec.specialisation_frame(), {"seed": int(seed)}))  # fmt: skip
+    out = {g: _finite_mean(np.stack([r[g] for r in runs])) for g in GROUPS}
+    if facts:
+        from sim.validation.table import facts_table
+
+        values = facts_table(panels).set_index("name")["value"]
+        out |= {name: np.array([float(values[name])]) for name in facts}
+    return out
 
 
 def _finite_mean(values: np.ndarray) -> np.ndarray:
@@ -146,14 +196,21 @@ def _finite_mean(values: np.ndarray) -> np.ndarray:
         return np.where(count > 0, total / count, np.nan)
 
 
-def scales(targets: Mapping[str, np.ndarray]) -> dict[str, float]:
+def scales(
+    targets: Mapping[str, np.ndarray], standard_errors: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Each group's scale (its weight is 1 / scale^2), so that the groups weigh alike.
 
     A group of several moments is scaled by the spread of its targets, a single
-    moment by its own size (a relative error).
+    moment by its own size (a relative error), unless ``standard_errors`` gives
+    its sampling standard error (``rca_reversion``: a slope near 0 has no useful
+    relative error).
     """
     out = {}
-    for group in GROUPS:
+    for group, se in (standard_errors or {}).items():
+        if np.isfinite(se) and se > 0:
+            out[group] = float(se)
+    for group in (g for g in GROUPS if g not in out):
         values = targets[group][np.isfinite(targets[group])]
         spread = values.std() if values.size > 1 else np.abs(values).mean() if values.size else 0
         out[group] = float(spread) if spread > 0 else 1.0
@@ -164,13 +221,25 @@ def objective(
     fitted: Mapping[str, np.ndarray],
     targets: Mapping[str, np.ndarray],
     spread: Mapping[str, float],
+    selection: Mapping[str, Moment] | None = None,
 ) -> float:
-    """Mean over groups of the mean squared scaled difference over finite cells."""
-    parts = []
-    for group in GROUPS:
-        diff = (fitted[group] - targets[group]) / spread[group]
-        parts.append(float(np.nanmean(diff**2)))
-    return float(np.mean(parts))
+    """Weighted mean of the chosen moments' errors (by default the data groups, weight 1).
+
+    A data group's error is the mean squared scaled difference over its finite
+    cells; a stylised fact's is :meth:`Moment.error` (its scaled distance to the
+    target range, squared).
+    """
+    selection = DEFAULT if selection is None else selection
+    total = weights = 0.0
+    for name, moment in selection.items():
+        if name in GROUPS:
+            diff = (fitted[name] - targets[name]) / spread[name]
+            part = float(np.nanmean(diff**2))
+        else:
+            part = moment.error(float(fitted[name][0]))
+        total += moment.weight * part
+        weights += moment.weight
+    return total / weights
 
 
 def moment_table(
@@ -178,20 +247,32 @@ def moment_table(
     targets: Mapping[str, np.ndarray],
     regions: Sequence[str],
     sectors: Sequence[str],
+    selection: Mapping[str, Moment] | None = None,
 ) -> pd.DataFrame:
-    """One row per moment: ``moment, item, target, fitted, error`` (item: region or sector)."""
+    """One row per moment: ``moment, item, target, low, high, fitted, error, weight``.
+
+    ``item`` is the region or sector of a by-region or by-sector moment, else
+    ``all``. A data moment's target is the file's value (``low = high = target``);
+    a stylised fact's is its range ``[low, high]`` (``target``: its value when the
+    range is one point) and its ``error`` the distance to the range (0 inside).
+    Every data group is listed (weight 0 when not fitted); facts when chosen.
+    """
+    selection = DEFAULT if selection is None else selection
     items = {"region_growth": list(regions), "sector_growth": list(sectors)}
-    frames = [
-        pd.DataFrame(
-            {
-                "moment": group,
-                "item": items.get(group, ["all"]),
-                "target": targets[group],
-                "fitted": fitted[group],
-            }
+    frames = []
+    for group in GROUPS:
+        frame = pd.DataFrame(
+            {"moment": group, "item": items.get(group, ["all"]), "target": targets[group]}
         )
-        for group in GROUPS
-    ]
-    table = pd.concat(frames, ignore_index=True)
-    table["error"] = table["fitted"] - table["target"]
-    return table[np.isfinite(table["target"]) & np.isfinite(table["fitted"])]
+        frame["low"] = frame["high"] = frame["target"]
+        frame["fitted"] = fitted[group]
+        frame["error"] = frame["fitted"] - frame["target"]
+        frame["weight"] = selection[group].weight if group in selection else 0.0
+        frames.append(frame[np.isfinite(frame["target"]) & np.isfinite(frame["fitted"])])
+    for name in facts_of(selection):
+        m, value = selection[name], float(fitted[name][0])
+        point = m.low if m.low is not None and m.low == m.high else np.nan
+        row = {"moment": name, "item": "all", "target": point, "low": m.low, "high": m.high,
+               "fitted": value, "error": m.distance(value), "weight": m.weight}  # fmt: skip
+        frames.append(pd.DataFrame([row]))
+    return pd.concat(frames, ignore_index=True)

@@ -7,10 +7,14 @@ Example::
         'data.regions=[BE21,BE22,BE23,BE24,BE25]' data.reference=BE
 
 ``ranges.yaml`` holds ``parameters: {dynamics.competition.selection: [0.2, 2.0], ...}``
-and, optionally, ``start: {dynamics.competition.selection: 0.6}`` (the first candidate).
-Writes ``best.yaml`` (``parameters:`` with the estimates; ``s3sim-backtest --config
-best.yaml`` runs with them), ``trace.csv`` (every trial and the best so far),
-``moments.csv`` and ``moments.md`` (target, fitted, error per moment) and
+and, optionally, ``start: {dynamics.competition.selection: 0.6}`` (the first candidate)
+and ``moments: {region_growth: 1, rca_change: 2, entry_rate: 0.5, ...}`` (the moments
+fitted and their weights: the file's growth and RCA changes, and the stylised facts
+of ``s3sim-validate``; see sim.validation.calibrate_moments).
+Writes ``best.yaml`` (``parameters:`` with the estimates; the override
+``params_file=best.yaml`` runs ``s3sim`` or ``s3sim-backtest`` with them),
+``trace.csv`` (every trial and the best so far),
+``moments.csv`` and ``moments.md`` (target, fitted, error and weight per moment) and
 ``study.journal`` (Optuna's storage: running the same command again resumes).
 """
 
@@ -30,6 +34,7 @@ from sim.outputs.atomic import write_text
 from sim.validation import calibrate as msm
 from sim.validation.backtest import observed_panel
 from sim.validation.backtest_command import compose_config
+from sim.validation.calibrate_moments import facts_of, parse_moments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +61,8 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
     spec = yaml.safe_load(args.ranges.read_text(encoding="utf-8"))
     ranges = msm.parse_ranges(spec, "ranges")
     start = msm.parse_start(spec, ranges, "ranges")
+    selection = parse_moments(spec, "ranges")
+    facts = facts_of(selection)
     config = compose_config(list(args.overrides), None, args.to)
     config["output"] = {**config["output"], "plots": False}
     for key, (low, _) in ranges.items():
@@ -63,7 +70,8 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
     data = config["data"]
     observed = observed_panel(data, list(range(data["year"], args.to + 1)))
     targets = msm.moments(observed.employment, observed.rest)
-    spread = msm.scales(targets)
+    _, se = msm.rca_reversion(observed.employment, observed.rest)
+    spread = msm.scales(targets, {"rca_reversion": se})
     seeds = list(range(args.seeds))
     args.out.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -82,14 +90,14 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
         # proposals depend on the batch, not on --jobs: the same study whatever the processes
         batch = [study.ask(distributions) for _ in range(min(args.batch, args.trials - done))]
         fitted = Parallel(n_jobs=min(args.jobs, len(batch)))(
-            delayed(msm.simulated_moments)(config, t.params, seeds) for t in batch
+            delayed(msm.simulated_moments)(config, t.params, seeds, facts) for t in batch
         )
         for trial, moments in zip(batch, fitted, strict=True):
-            study.tell(trial, msm.objective(moments, targets, spread))
+            study.tell(trial, msm.objective(moments, targets, spread, selection))
         done += len(batch)
     best = {k: float(v) for k, v in study.best_params.items()}
-    fitted = msm.simulated_moments(config, best, seeds)
-    table = msm.moment_table(fitted, targets, observed.regions, observed.sectors)
+    fitted = msm.simulated_moments(config, best, seeds, facts)
+    table = msm.moment_table(fitted, targets, observed.regions, observed.sectors, selection)
     trace = study.trials_dataframe(attrs=("number", "value", "params"))
     trace = trace.sort_values("number")
     trace["best_so_far"] = np.minimum.accumulate(trace["value"].to_numpy())
@@ -106,7 +114,7 @@ def calibrate(args: argparse.Namespace) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the calibration; one-line errors, exit status 2."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_intermixed_args(argv)
     try:
         best = calibrate(args)
     except (ConfigError, ValueError, OSError) as exc:

@@ -30,7 +30,14 @@ from sim.validation.rundir import RunData, load_runs
 from sim.validation.targets import COLUMNS, TARGETS
 from sim.validation.writer import write_report
 
-__all__ = ["GALTON_LAG", "GAIN_HORIZON", "TAIL_FRACTION", "validate_runs", "write_report"]
+__all__ = [
+    "GALTON_LAG",
+    "GAIN_HORIZON",
+    "TAIL_FRACTION",
+    "facts_table",
+    "validate_runs",
+    "write_report",
+]
 
 TAIL_FRACTION = 0.05
 MIN_TAIL = 10
@@ -223,7 +230,11 @@ def validate_runs(run_dirs: Sequence[Path | str]) -> pd.DataFrame:
         sim.validation.rundir.InputError: A missing directory or file, or
             unreadable input.
     """
-    runs = load_runs(list(run_dirs))
+    return facts_table(load_runs(list(run_dirs)))
+
+
+def facts_table(runs: list[RunData]) -> pd.DataFrame:
+    """The table of :func:`validate_runs` from runs already in memory (e.g. a calibration's)."""
     gain, details = _gain_row(runs)
     rows = [
         _hill_row(runs),
