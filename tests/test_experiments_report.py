@@ -115,3 +115,24 @@ def test_the_report_says_how_often_spearheads_included_a_loser():
     assert "no_policy" not in text
     assert picking_sentence(runs[runs["scenario"] == "no_policy"]) == ""
     assert picking_sentence(runs.drop(columns="picking_quality")) == ""
+
+
+def test_the_mark_follows_the_interval_not_its_half_width():
+    import pandas as pd
+
+    base = {
+        "scenario": "targeted",
+        "indicator": "employment_total",
+        "n_pairs": 5,
+        "p_wilcoxon": 0.06,
+        "baseline_mean": 100.0,
+        "scenario_mean": 90.0,
+        "note": "",
+    }
+    rows = [  # an asymmetric interval that excludes 0 although its half-width exceeds |mean|
+        {**base, "mean_diff": -768.5, "ci_low": -2009.0, "ci_high": -215.3, "ci_half_width": 896.8},
+        {**base, "mean_diff": -48.5, "ci_low": -569.4, "ci_high": 472.5, "ci_half_width": 520.9},
+        {**base, "mean_diff": 10.0, "ci_low": 2.0, "ci_high": 18.0, "ci_half_width": 8.0},
+    ]
+    marks = format_comparison(pd.DataFrame(rows))["half-width"].str.endswith("*").tolist()
+    assert marks == [False, True, False]

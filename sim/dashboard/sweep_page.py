@@ -89,7 +89,7 @@ def Comparison(opened: SweepView):
             tag="div", unsafe_innerHTML=TABLE_STYLE + html_table(cells), classes=["sweep-table"]
         )
         solara.Text(
-            f"{MORE_SEEDS_MARK}: the interval is wider than the effect; run more seeds.",
+            f"{MORE_SEEDS_MARK}: the interval includes 0; run more seeds.",
             style={"font-size": "small"},
         )
 

@@ -28,10 +28,9 @@ def explanation(result: ComparisonResult) -> str:
         f"about 1 means the runs share nothing). `CI` is a {level} bootstrap confidence "
         "interval of that mean (BCa, or percentile when BCa is degenerate) and `p` the "
         "two-sided Wilcoxon signed-rank test of the differences (exact up to 50 non-zero "
-        "differences, ties included). When the interval's "
-        "half-width is larger than the absolute mean difference (marked "
-        f"{MORE_SEEDS_MARK}), the interval includes 0 and the sign of the effect is not "
-        "settled: more seeds are needed. Ranks count from 1 = best, so a negative rank "
+        "differences, ties included). When the interval includes 0 (its half-width "
+        f"marked {MORE_SEEDS_MARK}), the sign of the effect is not settled: more seeds are "
+        "needed. Ranks count from 1 = best, so a negative rank "
         f"difference is an improvement. `{COST_PER_JOB}` is the mean extra budget "
         "(million EUR) divided by the mean extra jobs, given only when the job gain's "
         "interval lies above 0. `MDE` is the minimal detectable effect at these seeds: "
@@ -49,14 +48,16 @@ def format_comparison(table: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         Text columns: scenario, the override columns (prefix removed), indicator, n,
-        mean diff, CI, half-width (marked when larger than the absolute mean difference),
+        mean diff, CI, half-width (marked when the interval includes 0),
         p, baseline and scenario means, note.
     """
     groups = [c for c in table.columns if str(c).startswith(OVERRIDE_PREFIX)]
     rows = []
     for row in table.to_dict("records"):
         half, mean = float(row["ci_half_width"]), float(row["mean_diff"])
-        mark = MORE_SEEDS_MARK if math.isfinite(half) and half > abs(mean) else ""
+        low, high = float(row["ci_low"]), float(row["ci_high"])
+        # a bootstrap interval need not be symmetric: the mark follows the interval itself
+        mark = MORE_SEEDS_MARK if math.isfinite(half) and low <= 0 <= high else ""
         ci = "n/a"
         if math.isfinite(float(row["ci_low"])):
             ci = f"[{fmt_number(row['ci_low'])}, {fmt_number(row['ci_high'])}]"
