@@ -60,7 +60,7 @@ def learn(
     pool = np.divide(
         related_stock, related_output, out=np.zeros_like(stock), where=related_output > 0
     )
-    absorbed = (p.spillover * pool).ravel()[cell]
+    absorbed = (p.spillover * pool).ravel().take(cell)
     if extra_pool is not None:
         absorbed += extra_pool
     absorbed *= firms.value_added
@@ -75,7 +75,7 @@ def learn(
     mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
         np.bincount(s, firms.value_added, S), 1e-12
     )
-    absorbed_log -= mean_log[s]
+    absorbed_log -= mean_log.take(s)
     absorbed_log *= p.productivity_effect
     noise = draws.normal(Draw.PRODUCTIVITY, firms.key)
     noise *= p.productivity_noise
