@@ -107,8 +107,13 @@ class StageApplicants:
     def of_region(self, region: int, grant_funder: np.ndarray, instrument: int) -> Applications:
         """The region's rows not funded yet (``grant_funder`` is the firms' column now)."""
         rows = slice(self.bounds[region], self.bounds[region + 1])
+        errors = self.errors(instrument)[rows]
         open_ = grant_funder[self.columns["index"][rows]] < 0
+        if open_.all():  # nothing to leave out: views of the table
+            return Applications(
+                **{name: column[rows] for name, column in self.columns.items()}, errors=errors
+            )
         return Applications(
             **{name: column[rows][open_] for name, column in self.columns.items()},
-            errors=self.errors(instrument)[rows][open_],
+            errors=errors[open_],
         )
