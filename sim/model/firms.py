@@ -145,7 +145,7 @@ class Firms:
         first = int(np.argmin(mask)) if k < self.n else k
         moved = kept[first:]
         for arr in self._data.values():
-            arr[first:k] = arr[moved]
+            arr[first:k] = arr.take(moved)
         self.n = k
         self._refresh()
 
