@@ -117,6 +117,8 @@ class Firms:
         if "key" not in columns:
             raise ValueError("Firms.add needs the new firms' random-number keys (key=...)")
         k = len(next(iter(columns.values()))) if columns else 0
+        if not any(len(values) for values in columns.values()):
+            return slice(self.n, self.n)  # nobody enters (most years' spin-offs)
         if self.n + k > self.capacity:
             new_cap = max(self.capacity * 2, self.n + k)
             for name, arr in self._data.items():
