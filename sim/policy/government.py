@@ -124,10 +124,12 @@ class Government(mesa.Agent):
     def pay_commitments(self, inst: Instrument, money: float) -> float:
         """Reserve next year's installments of running awards (paid before anything new)."""
         ids, amounts = self.commitments.take(inst.index)
+        if len(ids) == 0:
+            return 0.0
         firms = self.model.firms
         pos = np.searchsorted(firms.firm_id, ids)
         pos = np.minimum(pos, max(firms.n - 1, 0))
-        alive = (firms.n > 0) & (firms.firm_id[pos] == ids) if len(ids) else np.zeros(0, bool)
+        alive = (firms.n > 0) & (firms.firm_id[pos] == ids)
         pos, amounts = pos[alive], amounts[alive]
         still = (firms.project_stage[pos] == inst.stage) & (firms.grant_funder[pos] < 0)
         pos, amounts = pos[still], amounts[still]
