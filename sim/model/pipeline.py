@@ -152,19 +152,16 @@ def innovate(
     log = _EventLog()
     intensity = knowledge_intensity(firms)
 
-    # starts: firms with no project and positive cash
-    candidates = np.flatnonzero((firms.project_stage == NO_PROJECT) & (firms.cash > 0))
-    own = intensity[candidates]
-    p_start = 2.0 * p.start_rate * own / (own + p.knowledge_half)
+    # starts: idle firms with positive cash; a chance of 0 needs no draw (uniforms are above 0)
+    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
+    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
     if expected_support is not None:
-        own_cell = firms.cell(economy.n_sectors).take(candidates)
+        own_cell = firms.cell(economy.n_sectors)
         p_start = p_start * (1.0 + p.start_response * expected_support.ravel().take(own_cell))
     p_start = np.minimum(p_start, 1.0)
-    possible = p_start > 0  # keyed uniforms are above 0: the others cannot start, need no draw
-    if not possible.all():
-        candidates, p_start = candidates[possible], p_start[possible]
+    candidates = np.flatnonzero(idle & (p_start > 0))
     chance = draws.uniform(Draw.START, firms.key[candidates])
-    starting = candidates[chance < p_start]
+    starting = candidates[chance < p_start[candidates]]
     target = firms.sector[starting].copy()
     diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
