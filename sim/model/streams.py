@@ -174,7 +174,7 @@ class KeyedDraws:
         return np.negative(np.log(u, out=u), out=u)
 
 
-#: Margin, in probability, below which :func:`poisson_quantile` defers to scipy's root finder.
+#: Margin, in probability, below which the Poisson quantile defers to scipy's root finder.
 POISSON_MARGIN = 1e-3
 
 
