@@ -25,6 +25,8 @@ class Commitments:
     def add(self, firm_id, instrument: int, installment, left) -> None:
         """Record awards with ``left`` installments after the coming year."""
         keep = left > 0
+        if not keep.any():
+            return
         installment = np.asarray(installment, dtype=float)
         new = (firm_id[keep], installment[keep], left[keep].astype(np.int16))
         if instrument in self._owed:
