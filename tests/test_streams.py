@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy import stats
+from scipy.special import pdtr
 
 from sim.model.demography import enter, exits
 from sim.model.economy import Economy, EconomySpec
@@ -15,6 +16,7 @@ from sim.model.streams import (
     entrant_keys,
     fold,
     initial_keys,
+    poisson_quantile,
     spin_off_keys,
 )
 from sim.model.world import WorldMarkets
@@ -125,3 +127,19 @@ def test_entry_counts_move_monotonically_with_the_rate_and_entrants_keep_their_k
             assert (count >= previous_count).all()
             assert previous_keys <= keys  # entrants of the lower rate all still enter
         previous_count, previous_keys = count, keys
+
+
+def test_the_poisson_quantile_is_scipys_to_the_last_count():
+    rng = np.random.default_rng(11)
+    n = 200_000
+    mean = 10.0 ** rng.uniform(-4.0, 3.5, n) * rng.random(n)
+    mean[:1000] = 0.0
+    u = (np.floor(rng.random(n) * 2**53) + 0.5) * 2.0**-53  # keyed uniforms: in (0, 1)
+    # and probabilities at, just below and just above the CDF's steps, where the two
+    # ways of inverting it could part
+    k = np.maximum(np.round(mean + np.sqrt(mean) * rng.normal(size=n)), 0.0)
+    offset = rng.choice([-1e-3, -1e-9, -1e-15, 0.0, 1e-15, 1e-9, 1e-3], n)
+    step = np.clip(pdtr(k, mean) + offset, 2.0**-53, 1.0 - 2.0**-53)
+    for probability in (u, step):
+        expected = stats.poisson.ppf(probability, mean)
+        np.testing.assert_array_equal(poisson_quantile(probability, mean), expected)

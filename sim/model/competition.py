@@ -43,8 +43,12 @@ def diseconomies_of_scale(
     if p.size_penalty == 0.0:
         return np.zeros(len(employment))
     jobs = np.bincount(region, employment, n_regions)
-    bend = np.maximum(p.size_bend * jobs, 1e-12)[region]
-    return p.size_penalty * np.maximum(np.log(np.maximum(employment, 1e-12) / bend), 0.0)
+    penalty = np.maximum(employment, 1e-12)
+    penalty /= np.maximum(p.size_bend * jobs, 1e-12).take(region)
+    np.log(penalty, out=penalty)
+    np.maximum(penalty, 0.0, out=penalty)
+    penalty *= p.size_penalty
+    return penalty
 
 
 def compete(
@@ -90,52 +94,76 @@ def compete(
     Returns:
         (n,) own R&D spending of each firm this year (million EUR).
     """
-    s = firms.sector
     n_sectors = economy.n_sectors
+    # intp indices: every lookup and sum below uses them without a cast
+    s = firms.sector.astype(np.intp)
+    region = firms.region.astype(np.intp)
     cell = firms.cell(n_sectors)  # one flat region-sector index for every table lookup
-    premium_table = scarcity_premium(rca, tightness, p).ravel()
+    premium = scarcity_premium(rca, tightness, p)
     # competitiveness: productivity net of the local cost of specialised labour,
     # plus the advantage of related capabilities nearby (suppliers, skills)
-    labour_cost = p.wage_share * np.log(premium_table)
+    labour_cost = p.wage_share * np.log(premium.ravel())
     related = p.relatedness_advantage * density.ravel()
-    edge = firms.productivity - labour_cost[cell] + related[cell]
-    edge -= diseconomies_of_scale(firms.employment, firms.region, economy.n_regions, p)
-    before = np.bincount(s, firms.share, n_sectors)
-    mean_edge = np.bincount(s, firms.share * edge, n_sectors) / np.maximum(before, 1e-300)
+    edge = firms.productivity - labour_cost.take(cell)
+    edge += related.take(cell)
+    edge -= diseconomies_of_scale(firms.employment, region, economy.n_regions, p)
+    share = firms.share
+    before = np.bincount(s, share, n_sectors)
+    mean_edge = np.bincount(s, share * edge, n_sectors) / np.maximum(before, 1e-300)
     # replicator: reallocate the firms' joint share toward the more competitive ones
-    fitness = firms.share * np.exp(p.selection * (edge - mean_edge[s]))
+    edge -= mean_edge.take(s)
+    edge *= p.selection
+    fitness = np.exp(edge, out=edge)
+    fitness *= share
     after = np.bincount(s, fitness, n_sectors)
-    firms.share[:] = fitness * (before / np.maximum(after, 1e-300))[s]
-    scale = p.shock_scale * (np.maximum(firms.employment, 1e-3) / p.reference_size) ** (
-        -p.shock_size_elasticity
-    )
-    scale = np.minimum(scale, MAX_SHOCK_SCALE)
+    np.multiply(fitness, (before / np.maximum(after, 1e-300)).take(s), out=share)
+    scale = np.maximum(firms.employment, 1e-3)
+    scale /= p.reference_size
+    scale **= -p.shock_size_elasticity
+    scale *= p.shock_scale
+    np.minimum(scale, MAX_SHOCK_SCALE, out=scale)
     # E[exp(b L)] = 1 / (1 - b^2) for L ~ Laplace(0, 1): subtract its log so that
     # shocks leave a firm's expected share unchanged
-    shock = draws.laplace(Draw.SHOCK, firms.key) * scale + np.log1p(-(scale**2))
-    firms.share *= np.exp(shock)
+    shock = draws.laplace(Draw.SHOCK, firms.key)
+    shock *= scale
+    np.square(scale, out=scale)
+    np.negative(scale, out=scale)
+    shock += np.log1p(scale, out=scale)
+    share *= np.exp(shock, out=shock)
     # the rest of the world produces at the firms' mean productivity: selection
     # moves shares between firms, not toward or away from the rest of the world
     row = markets.row_share
-    total = np.bincount(s, firms.share, n_sectors) + row
+    total = np.bincount(s, share, n_sectors) + row
     total[total == 0] = 1.0
-    firms.share /= total[s]
+    share /= total.take(s)
     markets.row_share = row / total
 
-    value_added = firms.share * markets.demand[s]
-    target = value_added / (markets.technology[s] * np.exp(firms.productivity))
+    value_added = share * markets.demand.take(s)
+    target = np.exp(firms.productivity)
+    target *= markets.technology.take(s)
+    np.divide(value_added, target, out=target)
     log_e = np.log(firms.employment)
-    firms.employment[:] = np.exp(log_e + p.adjustment * (np.log(target) - log_e))
+    np.log(target, out=target)
+    target -= log_e
+    target *= p.adjustment
+    target += log_e
+    np.exp(target, out=firms.employment)
     markets.row_employment = markets.row_share * markets.demand / markets.technology
 
-    wage = economy.wage[firms.region] * premium_table[cell]
-    wages = p.wage_share * markets.technology[s] * wage * firms.employment
-    own_rd = economy.rd_intensity[s] * value_added
-    profit = value_added - wages - own_rd
+    # the wage bill per job of a cell's firms: wage_share * A_s * wage_r * premium_rs
+    wage = economy.wage[:, None] * premium
+    per_job = (p.wage_share * markets.technology)[None, :] * wage
+    wages = per_job.ravel().take(cell)
+    wages *= firms.employment
+    own_rd = economy.rd_intensity.take(s)
+    own_rd *= value_added
+    profit = value_added - wages
+    profit -= own_rd
     if tax_revenue is not None:
-        profit -= value_added_tax(value_added, firms.region, tax_revenue)
+        profit -= value_added_tax(value_added, region, tax_revenue)
     firms.value_added[:] = value_added
-    firms.cash[:] = np.where(firms.cash > 0, (1.0 - p.payout) * firms.cash, firms.cash) + profit
+    np.multiply(firms.cash, 1.0 - p.payout, out=firms.cash, where=firms.cash > 0)
+    firms.cash += profit
     firms.loss_years[:] = np.where(profit < 0, firms.loss_years + 1, 0)
     return own_rd
 
@@ -147,4 +175,6 @@ def value_added_tax(value_added: np.ndarray, region: np.ndarray, revenue: np.nda
     """
     base = np.bincount(region, value_added, len(revenue))
     rate = np.divide(revenue, base, out=np.zeros(len(revenue)), where=base > 0)
-    return rate[region] * value_added
+    tax = rate.take(region)
+    tax *= value_added
+    return tax

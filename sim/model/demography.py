@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import poisson
 
 from sim.model.economy import Economy
 from sim.model.firms import Firms
@@ -14,6 +13,7 @@ from sim.model.streams import (
     cell_keys,
     entrant_keys,
     initial_keys,
+    poisson_quantile,
     spin_off_keys,
 )
 from sim.model.world import WorldMarkets
@@ -156,7 +156,7 @@ def enter(
     per_region = np.bincount(firms.region, minlength=R)
     rate = (p.entry_rate * per_region)[:, None] * weights
     chance = draws.uniform(Draw.ENTRY_COUNT, cell_keys(R * S))
-    counts = poisson.ppf(chance, rate.ravel()).astype(np.int64)
+    counts = poisson_quantile(chance, rate.ravel()).astype(np.int64)
     cells = np.repeat(np.arange(R * S), counts)
     ordinal = np.arange(len(cells)) - np.repeat(np.cumsum(counts) - counts, counts)
     region, sector = np.divmod(cells, S)

@@ -85,6 +85,7 @@ class Firms:
     def _refresh(self) -> None:
         for name, arr in self._data.items():
             setattr(self, name, arr[: self.n])
+        self._cells: tuple[int, np.ndarray] | None = None
 
     def __deepcopy__(self, memo: dict) -> Firms:
         # the attribute views must point into the copy's own columns
@@ -116,6 +117,8 @@ class Firms:
         if "key" not in columns:
             raise ValueError("Firms.add needs the new firms' random-number keys (key=...)")
         k = len(next(iter(columns.values()))) if columns else 0
+        if not any(len(values) for values in columns.values()):
+            return slice(self.n, self.n)  # nobody enters (most years' spin-offs)
         if self.n + k > self.capacity:
             new_cap = max(self.capacity * 2, self.n + k)
             for name, arr in self._data.items():
@@ -138,15 +141,27 @@ class Firms:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep the firms where ``mask`` is true (the others exit), preserving order."""
-        k = int(mask.sum())
+        kept = np.flatnonzero(mask)
+        k = len(kept)
+        # the firms before the first leaver stay where they are; only the rest moves
+        first = int(np.argmin(mask)) if k < self.n else k
+        moved = kept[first:]
         for arr in self._data.values():
-            arr[:k] = arr[: self.n][mask]
+            arr[first:k] = arr.take(moved)
         self.n = k
         self._refresh()
 
     def cell(self, n_sectors: int) -> np.ndarray:
-        """Flat region-sector index of each firm: ``region * n_sectors + sector``."""
-        return self.region * n_sectors + self.sector
+        """Flat region-sector index of each firm: ``region * n_sectors + sector`` (read-only).
+
+        Computed once between two changes of the population (a firm's region and
+        sector never change), as ``intp`` so that lookups and sums need no cast.
+        """
+        if self._cells is None or self._cells[0] != n_sectors:
+            cells = self.region.astype(np.intp) * n_sectors + self.sector
+            cells.flags.writeable = False
+            self._cells = (n_sectors, cells)
+        return self._cells[1]
 
     def by_cell(self, values: np.ndarray | None, n_regions: int, n_sectors: int) -> np.ndarray:
         """Sum ``values`` (or count firms if None) per region and sector, shape (R, S)."""

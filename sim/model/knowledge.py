@@ -52,6 +52,7 @@ def learn(
             on (cluster collaboration), or None.
     """
     R, S = economy.n_regions, economy.n_sectors
+    cell = firms.cell(S)
     stock = firms.by_cell(firms.knowledge, R, S)
     output = firms.by_cell(firms.value_added, R, S)
     related_stock = stock @ economy.relatedness
@@ -59,25 +60,29 @@ def learn(
     pool = np.divide(
         related_stock, related_output, out=np.zeros_like(stock), where=related_output > 0
     )
-    absorbed = p.spillover * pool[firms.region, firms.sector]
+    absorbed = (p.spillover * pool).ravel().take(cell)
     if extra_pool is not None:
-        absorbed = absorbed + extra_pool
-    firms.knowledge[:] = (
-        (1.0 - p.depreciation) * firms.knowledge + own_rd + absorbed * firms.value_added
-    )
+        absorbed += extra_pool
+    absorbed *= firms.value_added
+    knowledge = firms.knowledge
+    knowledge *= 1.0 - p.depreciation
+    knowledge += own_rd
+    knowledge += absorbed
 
     # log(1 + k) keeps a firm whose output collapsed from leaping ahead
     absorbed_log = np.log1p(knowledge_intensity(firms))
-    s = firms.sector
+    s = firms.sector.astype(np.intp)
     mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
         np.bincount(s, firms.value_added, S), 1e-12
     )
-    noise = p.productivity_noise * draws.normal(Draw.PRODUCTIVITY, firms.key)
-    firms.productivity[:] = (
-        (1.0 - p.productivity_reversion) * firms.productivity
-        + p.productivity_effect * (absorbed_log - mean_log[s])
-        + noise
-    )
+    absorbed_log -= mean_log.take(s)
+    absorbed_log *= p.productivity_effect
+    noise = draws.normal(Draw.PRODUCTIVITY, firms.key)
+    noise *= p.productivity_noise
+    productivity = firms.productivity
+    productivity *= 1.0 - p.productivity_reversion
+    productivity += absorbed_log
+    productivity += noise
 
 
 def add_project_rd(

@@ -227,7 +227,8 @@ class ClusterModel(mesa.Model):
         if self.year < self.start:
             return
         t = self.year - self.start
-        self.recorder.observe(t, self.firms, self.markets, self.specialisation.density)
+        s = self.specialisation  # taken just before: its jobs are the firms' now
+        self.recorder.observe(t, self.firms, self.markets, s.density, s.employment)
         self.recorder.entries[t] = self.entered
         self.recorder.exits[t] = self.exited
         self.recorder.add_events(self.outcome.events)

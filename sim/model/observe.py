@@ -35,11 +35,24 @@ class Recorder:
         self._panel: list[dict[str, np.ndarray]] = []
         self._events: list[dict[str, np.ndarray]] = []
 
-    def observe(self, t: int, firms: Firms, markets: WorldMarkets, density: np.ndarray) -> None:
-        """Record year index ``t`` (employment, firms, value added, density, firm panel)."""
+    def observe(
+        self,
+        t: int,
+        firms: Firms,
+        markets: WorldMarkets,
+        density: np.ndarray,
+        employment: np.ndarray | None = None,
+    ) -> None:
+        """Record year index ``t`` (employment, firms, value added, density, firm panel).
+
+        ``employment``: the firms' (R, S) jobs when already summed (the year's
+        stock-taking, sim.model.regional), else summed here.
+        """
         e = self.economy
         R, S = e.n_regions, e.n_sectors
-        self.employment[t, :R] = firms.by_cell(firms.employment, R, S)
+        if employment is None:
+            employment = firms.by_cell(firms.employment, R, S)
+        self.employment[t, :R] = employment
         self.employment[t, R] = markets.row_employment
         self.firms[t, :R] = firms.by_cell(None, R, S)
         self.value_added[t, :R] = firms.by_cell(firms.value_added, R, S)

@@ -152,14 +152,14 @@ def innovate(
     log = _EventLog()
     intensity = knowledge_intensity(firms)
 
-    # starts: firms with no project and positive cash
+    # starts: idle firms with positive cash; a chance of 0 needs no draw (uniforms are above 0)
     idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
     p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
     if expected_support is not None:
         own_cell = firms.cell(economy.n_sectors)
-        p_start = p_start * (1.0 + p.start_response * expected_support.ravel()[own_cell])
+        p_start = p_start * (1.0 + p.start_response * expected_support.ravel().take(own_cell))
     p_start = np.minimum(p_start, 1.0)
-    candidates = np.flatnonzero(idle)
+    candidates = np.flatnonzero(idle & (p_start > 0))
     chance = draws.uniform(Draw.START, firms.key[candidates])
     starting = candidates[chance < p_start[candidates]]
     target = firms.sector[starting].copy()

@@ -57,6 +57,7 @@ class RegionalSpecialisation:
     Attributes:
         rca: (R, S) Balassa index of employment against the reference area.
         density: (R, S) relatedness density of each region in each sector.
+        employment: (R, S) jobs of each region and sector.
         jobs: (R,) employment of each region.
         jobs_start: (R,) each region's share of the regions' employment at the start.
     """
@@ -72,11 +73,11 @@ class RegionalSpecialisation:
     def update(self, firms: Firms, markets: WorldMarkets) -> None:
         """Take stock of the living firms."""
         e = self.economy
-        employment = firms.by_cell(firms.employment, e.n_regions, e.n_sectors)
+        self.employment = firms.by_cell(firms.employment, e.n_regions, e.n_sectors)
         self.rca, self.density = current_density(
-            e, employment, markets.row_employment, self.presence_width
+            e, self.employment, markets.row_employment, self.presence_width
         )
-        self.jobs = employment.sum(axis=1)
+        self.jobs = self.employment.sum(axis=1)
 
     def tightness(self) -> np.ndarray:
         """(R,) each region's share of the regions' employment over its share at the start."""

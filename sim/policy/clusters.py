@@ -57,7 +57,8 @@ class Cluster(mesa.Agent):
         effect = self.management_funds / (self.management_funds + p.management_half)
         rise = p.management_gain * effect * (1.0 - self.collaboration)
         decay = p.decay * (self.collaboration - p.base_collaboration)
-        self.collaboration = float(np.clip(self.collaboration + rise - decay, 0.0, 1.0))
+        # min/max of Python floats: np.clip costs more than the rest of the step
+        self.collaboration = float(min(max(self.collaboration + rise - decay, 0.0), 1.0))
 
     def demonstration_cost_factor(self) -> float:
         """Multiplier of members' demonstration-stage cost from the collective demonstrator."""
@@ -126,9 +127,11 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
     lookup = np.full(n_regions * n_sectors, NO_CLUSTER, dtype=np.int32)
     for c in clusters:
         lookup[c.region * n_sectors + c.value_chain] = c.index
-    own = lookup[firms.region * n_sectors + firms.sector]
+    cell = firms.cell(n_sectors)
+    own = lookup.take(cell)
+    # the project's target in the firm's region: its cell moved from sector to target
     target = np.where(firms.project_stage >= 0, firms.project_target, firms.sector)
-    via_project = lookup[firms.region * n_sectors + target]
+    via_project = lookup.take(cell - firms.sector + target)
     firms.cluster[:] = np.where(own >= 0, own, via_project)
 
 
@@ -137,8 +140,9 @@ def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: 
     e = economy
     k = max((c.index for c in clusters), default=-1) + 1
     member = firms.cluster >= 0
-    members = np.bincount(firms.cluster[member], minlength=k)
-    jobs = np.bincount(firms.cluster[member], firms.employment[member], k)
+    of_member = firms.cluster[member].astype(np.intp)
+    members = np.bincount(of_member, minlength=k).tolist()
+    jobs = np.bincount(of_member, firms.employment[member], k).tolist()
     return [
         {
             "year": year,
@@ -146,8 +150,8 @@ def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: 
             "cluster": f"{e.regions[c.region]}/{e.sectors[c.value_chain]}",
             "value_chain": e.sectors[c.value_chain],
             "spearhead": c.spearhead,
-            "members": int(members[c.index]),
-            "employment": float(jobs[c.index]),
+            "members": members[c.index],
+            "employment": jobs[c.index],
             "collaboration": c.collaboration,
             "milestones_reached": c.roadmap.milestones_reached() if c.roadmap else 0,
             "milestones_planned": c.roadmap.milestones_planned(year) if c.roadmap else 0.0,

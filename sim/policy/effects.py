@@ -35,7 +35,7 @@ def project_support(
     member = firms.cluster >= 0
     collaboration = np.array([c.collaboration for c in clusters])
     demo_factor = np.array([c.demonstration_cost_factor() for c in clusters])
-    bonus[member] += cp.success_effect * collaboration[firms.cluster[member]]
+    bonus[member] += (cp.success_effect * collaboration).take(firms.cluster[member])
     demo = firms.project_stage == Stage.DEMONSTRATION
     cost[demo & member] *= demo_factor[firms.cluster[demo & member]]
     if coordinator.pilots:
@@ -62,11 +62,12 @@ def cluster_knowledge(
         return None
     member = firms.cluster >= 0
     k = len(clusters)
-    stock = np.bincount(firms.cluster[member], firms.knowledge[member], k)
-    output = np.bincount(firms.cluster[member], firms.value_added[member], k)
+    of_member = firms.cluster[member].astype(np.intp)
+    stock = np.bincount(of_member, firms.knowledge[member], k)
+    output = np.bincount(of_member, firms.value_added[member], k)
     intensity = np.divide(stock, output, out=np.zeros(k), where=output > 0)
     collaboration = np.array([c.collaboration for c in clusters])
     extra = np.zeros(firms.n)
     weight = cluster_spillover * collaboration * intensity
-    extra[member] = weight[firms.cluster[member]]
+    extra[member] = weight.take(of_member)
     return extra

@@ -9,14 +9,13 @@ its own region's part, lets its instruments commit money, and returns its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
 
-from sim.model.knowledge import knowledge_intensity
-from sim.model.pipeline import stage_cost
-from sim.model.streams import Draw, KeyedDraws
+from sim.model.streams import KeyedDraws
+from sim.policy.applications import Applications, StageApplicants
 from sim.policy.clusters import Cluster
 from sim.policy.commitments import Commitments
 from sim.policy.coordinator import Coordinator
@@ -52,6 +51,25 @@ class YearPlan:
     spearheads: dict[int, list[int]]
     coordinator: Coordinator
     draws: KeyedDraws
+    # read once per planned year, at the first request (see sim.policy.applications)
+    _applicants: dict[int, StageApplicants] = field(default_factory=dict, init=False, repr=False)
+    _by_region: dict[int, list[Cluster]] | None = field(default=None, init=False, repr=False)
+
+    def applicants(self, model, stage: int) -> StageApplicants:
+        """The running projects of ``stage``, tabulated at the first request of the year."""
+        if stage not in self._applicants:
+            self._applicants[stage] = StageApplicants(
+                model, self.running, stage, self.spearheads, self.draws
+            )
+        return self._applicants[stage]
+
+    def clusters_of(self, region: int) -> list[Cluster]:
+        """The clusters of ``region``, in the order of ``clusters``."""
+        if self._by_region is None:
+            self._by_region = {}
+            for c in self.clusters:
+                self._by_region.setdefault(c.region, []).append(c)
+        return self._by_region.get(region, [])
 
 
 @dataclass
@@ -69,29 +87,6 @@ class Payments:
     committed: np.ndarray
     to_clusters: np.ndarray
     to_pilots: np.ndarray
-
-
-@dataclass
-class Applications:
-    """Running projects of one stage in one region that ask for co-financing.
-
-    Attributes:
-        index: Positions of the firms.
-        due: Next year's stage cost of each project.
-        payments_left: Yearly payments left in the stage, next year's included.
-        quality: True quality (logit of the stage's success probability).
-        spearhead: Whether the project belongs to a spearhead value chain.
-        challenge: Whether its target sector serves a challenge area.
-        cash: The firm's cash now (what it could pay from next year, as seen today).
-    """
-
-    index: np.ndarray
-    due: np.ndarray
-    payments_left: np.ndarray
-    quality: np.ndarray
-    spearhead: np.ndarray
-    challenge: np.ndarray
-    cash: np.ndarray
 
 
 class Government(mesa.Agent):
@@ -129,10 +124,12 @@ class Government(mesa.Agent):
     def pay_commitments(self, inst: Instrument, money: float) -> float:
         """Reserve next year's installments of running awards (paid before anything new)."""
         ids, amounts = self.commitments.take(inst.index)
+        if len(ids) == 0:
+            return 0.0
         firms = self.model.firms
         pos = np.searchsorted(firms.firm_id, ids)
         pos = np.minimum(pos, max(firms.n - 1, 0))
-        alive = (firms.n > 0) & (firms.firm_id[pos] == ids) if len(ids) else np.zeros(0, bool)
+        alive = (firms.n > 0) & (firms.firm_id[pos] == ids)
         pos, amounts = pos[alive], amounts[alive]
         still = (firms.project_stage[pos] == inst.stage) & (firms.grant_funder[pos] < 0)
         pos, amounts = pos[still], amounts[still]
@@ -150,33 +147,8 @@ class Government(mesa.Agent):
 
     def applications(self, inst: Instrument) -> Applications:
         """Running projects of the instrument's stage in this region not yet funded."""
-        m = self.model
-        firms, economy, p = m.firms, m.economy, m.dynamics.innovation
-        running = self.plan.running
-        idx = running[
-            (firms.region[running] == self.region)
-            & (firms.project_stage[running] == inst.stage)
-            & (firms.grant_funder[running] < 0)
-        ]
-        stage = np.full(len(idx), inst.stage, dtype=np.intp)
-        target = firms.project_target[idx]
-        due = stage_cost(firms.employment[idx], m.markets.technology, p, stage, target)
-        left = np.maximum(np.asarray(p.duration)[stage] - firms.project_years[idx], 1)
-        base = np.asarray(p.success)[stage]
-        quality = (
-            np.log(base / (1.0 - base))
-            + p.success_knowledge * knowledge_intensity(firms, idx)
-            + p.success_relatedness * (economy.relatedness[firms.sector[idx], target] - 1.0)
-        )
-        return Applications(
-            index=idx,
-            due=due,
-            payments_left=left,
-            quality=quality,
-            spearhead=np.isin(target, self.plan.spearheads.get(self.region, [])),
-            challenge=economy.challenge[target].any(axis=1),
-            cash=firms.cash[idx],
-        )
+        table = self.plan.applicants(self.model, inst.stage)
+        return table.of_region(self.region, self.model.firms.grant_funder, inst.index)
 
     def select(
         self,
@@ -191,9 +163,7 @@ class Government(mesa.Agent):
         plan = self.plan
         # evaluation noise keyed by (firm key, year, instrument): the same project gets
         # the same assessment in every scenario that evaluates it
-        keys = self.model.firms.key[apps.index]
-        errors = plan.draws.normal(Draw.EVALUATION + inst.index, keys)
-        perceived = plan.rule.perceive(apps.quality, apps.spearhead, errors)
+        perceived = plan.rule.perceive(apps.quality, apps.spearhead, apps.errors)
         adds = plan.rule.settings.rank == "additionality"
         if adds:
             perceived = additionality(
@@ -238,4 +208,4 @@ class Government(mesa.Agent):
         return taken
 
     def _clusters(self) -> list[Cluster]:
-        return [c for c in self.plan.clusters if c.region == self.region]
+        return self.plan.clusters_of(self.region)

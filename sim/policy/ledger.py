@@ -38,6 +38,7 @@ class Ledger:
 
     def __init__(self, years: np.ndarray, regions: list[str], instruments: list[str]):
         self.years = np.asarray(years)
+        self._first = int(self.years[0]) if len(self.years) else 0
         self.regions = list(regions)
         self.instruments = list(instruments)
         shape = (len(self.years), len(self.regions), len(self.instruments))
@@ -67,7 +68,7 @@ class Ledger:
 
     def t(self, year: int) -> int:
         """Row index of ``year``."""
-        return int(year - self.years[0])
+        return int(year) - self._first
 
     def open_year(self, year: int, new: np.ndarray) -> np.ndarray:
         """Book the year's fresh money (R, I); return what is available (R, I)."""

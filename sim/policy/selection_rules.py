@@ -73,7 +73,8 @@ def award(
         funded[chosen] = True
         left_now -= now[chosen].sum()
         left_later -= later[chosen].sum()
-    chosen = fund_in_order(ranked[~funded[ranked]], now, later, left_now, left_later)
+    open_call = ranked[~funded[ranked]] if pots else ranked
+    chosen = fund_in_order(open_call, now, later, left_now, left_later)
     funded[chosen] = True
     return funded
 
