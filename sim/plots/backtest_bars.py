@@ -63,7 +63,8 @@ def plot_backtest_periods(
     observed, model = table(columns[0]), table(columns[1])
     low, high = table(f"model_{measure}_low"), table(f"model_{measure}_high")
     n_sectors, n_periods = len(sectors), len(periods)
-    fig = new_figure(min(20.0, max(8.0, 3.0 + 0.22 * n_sectors * n_periods)), 5.2)
+    # room for every sector's bars and its label; the legend goes above the axes
+    fig = new_figure(min(24.0, max(9.0, 2.5 + n_sectors * (0.2 + 0.2 * n_periods))), 6.0)
     ax = fig.add_subplot()
     width = 0.8 / (2 * n_periods)
     x = np.arange(n_sectors, dtype=float)
@@ -97,8 +98,9 @@ def plot_backtest_periods(
     ax.set_xlabel("sector")
     ax.grid(axis="y", color="0.9", zorder=0)
     ax.set_axisbelow(True)
-    ax.set_title(f"{region}: specialisation by period, the model beside the file")
-    fig.legend(handles=handles, loc="outside right upper", title="period", frameon=False)
+    ax.set_title(f"{region}: specialisation by period, the model beside the file", loc="left")
+    fig.legend(handles=handles, loc="outside upper center", ncols=min(len(handles), 3),
+               frameon=False, fontsize=8)  # fmt: skip
     if no_statistics.any():
         note = "No statistics: the data has no value for the sector; no specialisation drawn."
         caption = f"{caption} {note}" if caption else note
