@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hydra
 import yaml
@@ -24,20 +24,31 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from sim.config import composed, hydra_hooks
-from sim.config.assemble import assemble, build_model
 from sim.config.params_file import apply_params_file
 from sim.config.paths import config_dir
 from sim.config.safety import check_path_name
 from sim.config.settings import to_container
 from sim.errors import ConfigError
-from sim.model.model import ClusterModel
 from sim.outputs import manifest
 from sim.outputs.atomic import is_complete
-from sim.outputs.results import write_results
+
+if TYPE_CHECKING:
+    from sim.config.assemble import build_model
+    from sim.model.model import ClusterModel
 
 log = logging.getLogger("s3sim")
 hydra_hooks.install()  # scenario and experiment files are data: checked as Hydra composes
 __all__ = ["build_model", "main", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    # The model (mesa, pandas, scipy: about 2 s of imports) is imported where a run needs it:
+    # the main process of a sweep only composes and launches, and should not wait for it.
+    if name == "build_model":
+        from sim.config.assemble import build_model
+
+        return build_model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) -> Path:
@@ -74,6 +85,9 @@ def run(cfg: DictConfig | Mapping[str, Any], out_dir: str | Path | None = None) 
         log.warning("%s: a file of the finished run changed or is missing; running again", out_dir)
     scenario = (config.get("scenario") or {}).get("name", "no_policy")
     check_path_name(scenario, "scenario.name")
+    from sim.config.assemble import assemble
+    from sim.outputs.results import write_results
+
     t0 = time.perf_counter()
     parts = assemble(config)
     model = parts.model()

@@ -9,29 +9,50 @@
   (``s3sim-report``).
 """
 
-from sim.experiments.collect import CollectResult, collect, load_runs
-from sim.experiments.compare import (
-    DEFAULT_INDICATORS,
-    ComparisonResult,
-    compare,
-    compare_runs,
-)
-from sim.experiments.progress import progress
-from sim.experiments.sweep import SweepError, find_run_dirs
-from sim.experiments.sweep_report import report
-from sim.experiments.tables import write_comparison
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_INDICATORS",
-    "CollectResult",
-    "ComparisonResult",
-    "SweepError",
-    "collect",
-    "compare",
-    "compare_runs",
-    "find_run_dirs",
-    "load_runs",
-    "progress",
-    "report",
-    "write_comparison",
-]
+import importlib
+import sys
+import types
+from typing import Any
+
+#: Where each public name lives. They are imported on first use: the sweep's progress bar
+#: (sim.experiments.callbacks) and a study's jobs import this package, and should not pay
+#: for pandas, pyarrow and scipy.stats, which collecting and comparing need.
+_HOME = {
+    "CollectResult": "collect",
+    "collect": "collect",
+    "load_runs": "collect",
+    "DEFAULT_INDICATORS": "compare",
+    "ComparisonResult": "compare",
+    "compare": "compare",
+    "compare_runs": "compare",
+    "progress": "progress",
+    "SweepError": "sweep",
+    "find_run_dirs": "sweep",
+    "report": "sweep_report",
+    "write_comparison": "tables",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """This package; a function keeps its name here when its module of the same name loads."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the import system binds every submodule it loads to its parent; `collect`,
+        # `compare` and `progress` name the functions this package exports, not their modules
+        if isinstance(value, types.ModuleType) and _HOME.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

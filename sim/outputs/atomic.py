@@ -14,11 +14,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.outputs.manifest import COMPLETE, completion_text, note_write
+
+if TYPE_CHECKING:  # a frame comes from the caller: importing pandas here costs every command
+    import pandas as pd
 
 COMPLETE_MARKER = COMPLETE
 

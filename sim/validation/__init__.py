@@ -5,7 +5,20 @@ directories, ``write_report`` writes it as ``validation.md`` and
 ``validation.json``; ``s3sim-validate`` (:mod:`sim.validation.command`) does both.
 """
 
-from sim.validation.rundir import InputError
-from sim.validation.table import validate_runs, write_report
+from __future__ import annotations
 
+import importlib
+from typing import Any
+
+#: Where each public name lives, imported on first use (a study's jobs use only
+#: stylised_facts and should not load the report's readers).
+_HOME = {"InputError": "rundir", "validate_runs": "table", "write_report": "table"}
 __all__ = ["InputError", "validate_runs", "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
