@@ -12,12 +12,17 @@ install it too.
 A refused config ends the command with ``s3sim: config error: ...`` and exit
 status 2 before Hydra creates a folder; inside a sweep job or the compose API
 the :class:`~sim.errors.ConfigError` is raised instead.
+
+Two hooks only save time: each config text is parsed once per process
+(:mod:`sim.config.parse_once`), and of a sensitivity study's jobs, which differ only in
+``sensitivity.batch``, the sweeper checks two instead of all before launching.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +30,11 @@ from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra._internal.config_repository import ConfigRepository
 from hydra.core.object_type import ObjectType
 from hydra.errors import HydraException
+from hydra.plugins.sweeper import Sweeper
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import composed
+from sim.config import composed, parse_once
 from sim.config.paths import config_dir
 from sim.config.safety import check_file
 from sim.config.sources import SOURCES, enter_job, in_sweep_job, leave_job, shown
@@ -141,6 +147,31 @@ def _load_sweep_config(original, self: ConfigLoaderImpl, *args: Any, **kwargs: A
         leave_job()
 
 
+#: The one override in which the jobs of a sensitivity study differ (sim.experiments.sensitivity).
+STUDY_BATCH = "sensitivity.batch"
+
+
+def _study_jobs(batch: Sequence[Sequence[str]]) -> bool:
+    """Whether every job of ``batch`` has the same overrides but for its ``sensitivity.batch``."""
+    rest = set()
+    for overrides in batch:
+        keys = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
+        if keys.count(STUDY_BATCH) != 1:
+            return False
+        rest.add(tuple(o for o, k in zip(overrides, keys, strict=True) if k != STUDY_BATCH))
+    return len(rest) == 1
+
+
+def _validate_batch(original, self: Sweeper, batch: Sequence[Sequence[str]]) -> None:
+    # Hydra composes every job in the main process before launching any (serial work: a
+    # second per job or so). A study's jobs differ only in the integer sensitivity.batch,
+    # which composes the same whatever its value (the job itself checks its range), so
+    # composing the first and the last checks them all.
+    if len(batch) > 2 and _study_jobs(batch):
+        batch = [batch[0], batch[-1]]
+    return original(self, batch)
+
+
 def _wrap(cls: type, name: str, hook) -> None:
     original = getattr(cls, name)
 
@@ -158,6 +189,8 @@ def install() -> None:
     _wrap(ConfigRepository, "load_config", _repo_load_config)
     _wrap(ConfigLoaderImpl, "load_configuration", _load_configuration)
     _wrap(ConfigLoaderImpl, "load_sweep_config", _load_sweep_config)
+    _wrap(Sweeper, "validate_batch_is_legal", _validate_batch)
+    parse_once.install()  # a sweep composes the same files dozens of times
     _STATE["installed"] = True
 
 

@@ -7,6 +7,8 @@ from the parser's events, which hold each anchor once, before anything is built.
 
 from __future__ import annotations
 
+import functools
+
 import yaml
 
 from sim.errors import ConfigError
@@ -57,12 +59,23 @@ def check_yaml_text(data: bytes, where: str) -> None:
             f"{where}: larger than {MAX_CONFIG_BYTES:,} bytes (the limit of a config file; "
             "a scenario is a few kilobytes)"
         )
-    try:
-        nodes = expanded_nodes(data.decode("utf-8", errors="replace"))
-    except yaml.YAMLError:
+    nodes = _counted(data.decode("utf-8", errors="replace"))
+    if nodes is None:
         return  # not YAML: the config loader reports it with its line
     if nodes > MAX_CONFIG_NODES:
         raise ConfigError(
             f"{where}: YAML aliases expand to more than {MAX_CONFIG_NODES:,} values "
             "(the limit of a config file); write the values out or use fewer nested aliases"
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _counted(text: str) -> int | None:
+    """``expanded_nodes`` of a text, or None if it is not YAML.
+
+    Each text is counted once per process: a sweep composes the same files dozens of times.
+    """
+    try:
+        return expanded_nodes(text)
+    except yaml.YAMLError:
+        return None

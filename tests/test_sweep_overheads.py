@@ -1,0 +1,120 @@
+"""What a sweep's serial part is made of stays small: imports, parsing, composition checks.
+
+The speed itself is measured by experiments/sweep_benchmark.py; these tests check that
+the savings keep their meaning: a config file parsed once still gives fresh, equal configs
+and sees its changes; the main process of a sweep does not import the model; of a study's
+jobs Hydra checks two, of any other sweep every job.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+from omegaconf import OmegaConf
+
+from sim.config import hydra_hooks, parse_once
+
+
+def load(path):
+    with open(path, encoding="utf-8") as stream:
+        return OmegaConf.load(stream)
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Count PyYAML parses (the memo of parse_once is installed by sim.config.hydra_hooks)."""
+    calls = []
+    original = yaml.load
+
+    def counting(stream, Loader):  # noqa: N803 (PyYAML's name)
+        calls.append(stream)
+        return original(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", counting)
+    return calls
+
+
+def test_a_text_is_parsed_once_and_every_load_is_a_fresh_config(tmp_path, parses):
+    hydra_hooks.install()
+    path = tmp_path / "economy.yaml"
+    path.write_text(f"# {path}\nname: tiny\nsectors: {{a: {{jobs: [1, 2]}}, b: {{jobs: [3]}}}}\n")
+    first = load(path)
+    first.sectors.a.jobs[0] = 99
+    first.name = "changed"
+    second = load(path)
+    assert len(parses) == 1
+    assert OmegaConf.to_container(second) == {
+        "name": "tiny",
+        "sectors": {"a": {"jobs": [1, 2]}, "b": {"jobs": [3]}},
+    }
+
+
+def test_a_changed_file_is_parsed_again(tmp_path, parses):
+    hydra_hooks.install()
+    path = tmp_path / "scenario.yaml"
+    path.write_text(f"# {path}\nname: first\n")  # a text no other test loads
+    assert load(path).name == "first"
+    path.write_text(f"# {path}\nname: second\n")
+    assert load(path).name == "second"
+    assert len(parses) == 2
+
+
+def test_a_yaml_error_still_names_the_file(tmp_path):
+    hydra_hooks.install()
+    path = tmp_path / "broken.yaml"
+    path.write_text("a: [1, 2\n")
+    for _ in range(2):  # a text that failed is not remembered
+        with pytest.raises(yaml.YAMLError, match="broken.yaml"):
+            load(path)
+    assert path.read_text() not in parse_once._PARSED
+
+
+def test_the_main_process_of_a_sweep_does_not_import_the_model():
+    code = (
+        "import sys, sim.cli, sim.experiments.callbacks\n"
+        "print(sorted(m for m in ('mesa', 'pandas', 'scipy', 'sim.model') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_exported_functions_keep_their_names_when_their_modules_load():
+    import sim.experiments.collect  # noqa: F401 (binds the submodule under the function's name)
+    import sim.experiments.progress  # noqa: F401
+    from sim.experiments import collect, compare, progress
+    from sim.experiments.compare import compare_runs
+
+    assert all(callable(f) for f in (collect, compare, progress, compare_runs))
+    assert collect.__module__ == "sim.experiments.collect"
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        import sim.experiments
+
+        _ = sim.experiments.nothing
+
+
+def validated(batch):
+    seen = []
+    hydra_hooks._validate_batch(lambda self, jobs: seen.extend(jobs), None, batch)
+    return seen
+
+
+def test_of_a_study_the_first_and_last_job_are_checked():
+    batch = [["+experiment=sensitivity_morris", f"sensitivity.batch={k}"] for k in range(8)]
+    assert validated(batch) == [batch[0], batch[-1]]
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [[f"seed={k}"] for k in range(4)],
+        [[f"sensitivity.batch={k}", f"seed={k}"] for k in range(4)],
+        [["sensitivity.batch=0"], ["sensitivity.batch=1"], ["sensitivity.batch=2", "seed=1"]],
+    ],
+    ids=["another key", "two keys vary", "one job differs"],
+)
+def test_of_any_other_sweep_every_job_is_checked(batch):
+    assert validated(batch) == batch
