@@ -20,7 +20,10 @@ a run's cost, so every run is about the same work.
 * the seconds per run inside the jobs (points.jsonl) with 1 and 2 workers: their ratio is
   what two runs sharing the machine cost each other;
 * the 5,632-run study on 2 workers, extrapolated: T2(8) + 5,624 x (T2(48) - T2(8)) / 40,
-  i.e. the start-up of the small study plus the marginal cost per run.
+  i.e. the start-up of the small study plus the marginal cost per run;
+* the serial part S = 2 T2 - T1 of each study (T1 = S + W, T2 = S + W / 2 for parallel work
+  W), split into its pieces by the times of the files the study writes (sweep_timeline.py):
+  start-up, launch, the jobs' own overheads, idle workers, shut-down.
 
 The load average is printed before and after: the machine may be shared.
 """
@@ -41,6 +44,8 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+from sweep_timeline import serial_part, table, timeline  # noqa: E402
 
 NAMES = "[scenario.selection.evaluation_noise,dynamics.knowledge.productivity_noise,dummy]"
 POINT_RUNS = 2  # bottom_up and targeted
@@ -74,9 +79,9 @@ def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[st
         *extra,
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=sweep_dir.parent)
-    wall = time.perf_counter() - t0
+    wall, ended = time.perf_counter() - t0, time.time()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
@@ -90,7 +95,10 @@ def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[st
     if len(seconds) != points:
         sys.exit(f"sweep_benchmark: {len(seconds)} of {points} points finished in {sweep_dir}")
     mean = statistics.mean(seconds)
-    return {"runs": points * POINT_RUNS, "wall": wall, "cpu": cpu, "run_seconds": mean}
+    pieces = timeline(sweep_dir, started, ended, workers)
+    return {"runs": points * POINT_RUNS, "wall": wall, "cpu": cpu, "run_seconds": mean} | {
+        "pieces": pieces
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             f"efficiency T1/(2 T2) {100 * efficiency[n]:3.0f} %; CPU {t[1]['cpu']:.1f} s and "
             f"{t[2]['cpu']:.1f} s"
         )
+    print(
+        "  serial part S = 2 T2 - T1                "
+        + ", ".join(f"{2 * t[2]['wall'] - t[1]['wall']:.1f} s ({n} runs)" for n, t in timed.items())
+    )
     print(f"  runs per minute on 2 workers (48 runs)   {per_minute:.1f}")
     print(
         f"  seconds per run inside the jobs          {timed[48][1]['run_seconds']:.2f} with 1 "
@@ -132,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  {STUDY_RUNS:,}-run study on 2 workers (extrapolated) {extrapolated / 60:.1f} min "
         f"(start-up {timed[8][2]['wall'] - 8 * marginal:.1f} s + {marginal:.2f} s per run)"
     )
+    serial = {n: serial_part(t[1]["pieces"], t[2]["pieces"]) for n, t in timed.items()}
+    for n, t in timed.items():
+        print(f"serial part S = 2 T2 - T1 of the {n}-run study, piece by piece (sweep_timeline.py)")
+        print("\n".join(table(t[1]["pieces"], t[2]["pieces"])))
     ok_eff = efficiency[48] >= TARGET_EFFICIENCY
     ok_time = extrapolated / 60 < TARGET_MINUTES
     print("targets")
@@ -147,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = {
             "timed": timed,
             "efficiency": efficiency,
+            "serial": serial,
             "runs_per_minute": per_minute,
             "sharing": sharing,
             "extrapolated_s": extrapolated,
