@@ -30,6 +30,7 @@ from sim.config.paths import config_dir
 from sim.config.safety import check_path_name
 from sim.config.settings import to_container
 from sim.errors import ConfigError
+from sim.experiments.warm_start import settle_imports
 from sim.outputs import manifest
 from sim.outputs.atomic import is_complete
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from sim.model.model import ClusterModel
 
 log = logging.getLogger("s3sim")
-_FROZEN = {"done": False}
 hydra_hooks.install()  # scenario and experiment files are data: checked as Hydra composes
 __all__ = ["build_model", "main", "run"]
 
@@ -124,24 +124,6 @@ def _guard_sweep_worker() -> None:
         end_with_main()
 
 
-def _settle_imports() -> None:
-    """Import the model, then keep the garbage collector off what is alive (once a process).
-
-    The modules live as long as the process. At its end the interpreter would search all
-    their objects for cycles, about half a second (several under load) with the model's
-    1,800 modules: time every single run and every worker of a sweep spent after its work.
-    ``gc.freeze`` moves what is alive now out of the collector's sight; what later runs
-    allocate is collected as before.
-    """
-    if _FROZEN["done"]:
-        return
-    import sim.config.assemble  # noqa: F401
-
-    gc.collect()
-    gc.freeze()
-    _FROZEN["done"] = True
-
-
 def _show_progress() -> bool:
     """A bar over the years for a single run on a terminal (sweeps have their own)."""
     from hydra.types import RunMode
@@ -163,7 +145,7 @@ def holds_run(out_dir: Path, config: Mapping[str, Any]) -> bool:
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def _app(cfg: DictConfig) -> None:
     _guard_sweep_worker()
-    _settle_imports()
+    settle_imports(study="sensitivity" in cfg)  # the model's imports; the end of the process
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
         config = apply_params_file(to_container(cfg), task_overrides())

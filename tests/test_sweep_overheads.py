@@ -3,11 +3,13 @@
 The speed itself is measured by experiments/sweep_benchmark.py; these tests check that
 the savings keep their meaning: a config file parsed once still gives fresh, equal configs
 and sees its changes; the main process of a sweep does not import the model; of a study's
-jobs Hydra checks two, of any other sweep every job.
+jobs Hydra checks two, of any other sweep every job; the workers started early are the
+ones the joblib launcher then uses.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -16,6 +18,7 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim.config import hydra_hooks, parse_once
+from sim.experiments import warm_start
 
 
 def load(path):
@@ -118,3 +121,44 @@ def test_of_a_study_the_first_and_last_job_are_checked():
 )
 def test_of_any_other_sweep_every_job_is_checked(batch):
     assert validated(batch) == batch
+
+
+LAUNCHER = {  # hydra.launcher as configs/config.yaml composes it, with two workers
+    "_target_": warm_start.JOBLIB,
+    "n_jobs": 2,
+    "backend": None,
+    "prefer": "processes",
+    "require": None,
+    "verbose": 0,
+    "timeout": None,
+    "pre_dispatch": "2*n_jobs",
+    "batch_size": "auto",
+    "temp_folder": None,
+    "max_nbytes": None,
+    "mmap_mode": "r",
+}
+
+
+def test_workers_started_early_are_the_ones_the_launcher_uses():
+    from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
+    from joblib import Parallel, delayed
+    from joblib.externals.loky import reusable_executor
+
+    thread = warm_start.start(LAUNCHER, study=False)
+    assert thread is not None
+    thread.join(timeout=300)
+    early = reusable_executor._executor
+    settings = {k: v for k, v in LAUNCHER.items() if k != "_target_"} | {"backend": "loky"}
+    process_joblib_cfg(settings)  # what the joblib launcher does with its config
+    pids = Parallel(**settings)(delayed(os.getpid)() for _ in range(4))
+    assert reusable_executor._executor is early
+    assert set(pids) <= set(early._processes)
+
+
+@pytest.mark.parametrize(
+    "launcher",
+    [LAUNCHER | {"n_jobs": 1}, LAUNCHER | {"_target_": "hydra_plugins.x.SlurmLauncher"}],
+    ids=["one worker", "another launcher"],
+)
+def test_no_workers_are_started_where_the_launcher_starts_none(launcher):
+    assert warm_start.start(launcher, study=False) is None

@@ -55,8 +55,10 @@ def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> 
     if run_mode == RunMode.MULTIRUN:
         check_sweep(cfg, limits, loader)
         from sim.experiments.orphans import mark_main
+        from sim.experiments.warm_start import start
 
         mark_main()  # the workers this process starts end when it ends
+        start(OmegaConf.to_container(cfg.hydra.launcher, resolve=True), "sensitivity" in cfg)
     elif run_mode == RunMode.RUN:
         compose_checks(cfg, sweep_overrides(cfg), [], loader)
         run_dir = Path(str(cfg.hydra.run.dir)).resolve()
