@@ -5,7 +5,7 @@ that the jobs compose; each worker then imports Hydra, the model (mesa, pandas, 
 the statistics, a second or two during which the main process only waits, and which the
 same sweep on one worker pays once. :func:`start` asks joblib for the same workers as soon
 as the command's config is composed, from a thread, and gives each a first task,
-:func:`settle_imports`; the launcher's ``joblib.Parallel`` then finds the workers running
+:func:`prepare_worker`; the launcher's ``joblib.Parallel`` then finds the workers running
 (joblib reuses loky's executor when its settings are the same, which they are: the
 launcher's own) and their imports done. If anything fails here, the launcher starts its
 workers as it always did.
@@ -44,6 +44,14 @@ def settle_imports(study: bool = False) -> None:
     _FROZEN["done"] = True
 
 
+def prepare_worker(study: bool) -> None:
+    """A worker's first task: end with the sweep's main process, and import what jobs need."""
+    from sim.experiments.orphans import end_with_main
+
+    end_with_main()  # from now on, not only once a job has started
+    settle_imports(study)
+
+
 def start(launcher: dict[str, Any], study: bool) -> threading.Thread | None:
     """Start the workers of the joblib launcher configured by ``launcher`` (hydra.launcher).
 
@@ -75,6 +83,6 @@ def _warm(settings: dict[str, Any], workers: int, study: bool) -> None:
     from joblib import Parallel, delayed
 
     try:
-        Parallel(**settings)(delayed(settle_imports)(study) for _ in range(workers))
+        Parallel(**settings)(delayed(prepare_worker)(study) for _ in range(workers))
     except Exception as exc:  # an optimisation only: the launcher starts its workers itself
         log.debug("warm start of the sweep's workers failed: %s", exc)
