@@ -98,8 +98,6 @@ def run_batch(
     if study.model == "s3sim" and scenarios is None:
         scenarios = {name: compose_scenario(base, name) for name in study.scenarios}
     evaluate = PointEvaluator(study, scenarios or {})
-    if study.model == "s3sim":  # the model's imports, before the first point's clock starts
-        import sim.config.assemble  # noqa: F401
     with journal.open("a", encoding="utf-8") as sink:
         for r in todo:
             t0 = time.perf_counter()
