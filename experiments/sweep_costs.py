@@ -10,7 +10,8 @@ each the median of ``--repeat`` fresh processes:
   (a sweep composes in its main process, per job there to check it, and per job in the
   worker, plus once per scenario the job runs);
 * SALib's sample of the 48-run study of experiments/sweep_benchmark.py;
-* the end of a process that has the model's modules loaded (the interpreter's teardown);
+* the end of a process that has the model's modules loaded (the interpreter's teardown),
+  after what a worker does first where the installation has it (``settle_imports``);
 * ``s3sim-sensitivity`` on a finished study (analysis, tables, one chart per output), when
   ``--study DIR`` names one (the command is separate from the study's).
 
@@ -59,7 +60,17 @@ t0 = time.perf_counter()
 sample(study)
 print(time.perf_counter() - t0)
 """
-EXIT = f"{JOB_IMPORTS}\nimport time\nprint(time.time(), flush=True)"
+EXIT = f"""
+try:  # what a worker does first, where the installation has it (the model and a freeze)
+    from sim.experiments.warm_start import settle_imports
+except ImportError:
+    settle_imports = None
+if settle_imports is not None:
+    settle_imports(study=True)
+{JOB_IMPORTS}
+import time
+print(time.time(), flush=True)
+"""
 
 
 def seconds(python: str, code: str) -> list[float]:
