@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import Any
+
+from sim.lazy import lazy_exports
 
 #: Where each public name lives. They are imported on first use: the sweep's progress bar
 #: (sim.experiments.callbacks) and a study's jobs import this package, and should not pay
@@ -36,12 +37,7 @@ _HOME = {
 __all__ = sorted(_HOME)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME, globals())
 
 
 class _Package(types.ModuleType):

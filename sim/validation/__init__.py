@@ -7,8 +7,7 @@ directories, ``write_report`` writes it as ``validation.md`` and
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from sim.lazy import lazy_exports
 
 #: Where each public name lives, imported on first use (a study's jobs use only
 #: stylised_facts and should not load the report's readers).
@@ -16,9 +15,4 @@ _HOME = {"InputError": "rundir", "validate_runs": "table", "write_report": "tabl
 __all__ = ["InputError", "validate_runs", "write_report"]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME, globals())
