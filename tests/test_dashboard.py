@@ -49,16 +49,20 @@ def test_bad_levers_are_named_by_field():
     assert "between 0 and 1" in check(small(shares={"rd_grant": 1.5, "pilot": -0.5}))["shares"]
 
 
-def test_the_live_run_is_the_model_the_command_builds():
-    levers = small()
+def run_beside_the_command(levers: Levers, overrides: list[str], years: int = 14):
+    """The live run of ``levers`` and the command's model, both stepped ``years``; same jobs."""
     run = LiveRun.build(levers)
-    config = compose_config([*SMALL[:1], "scenario=targeted", "seed=3"])
-    reference = build_model(config)
-    years = 14
+    reference = build_model(compose_config([*SMALL[:1], "scenario=targeted", "seed=3", *overrides]))
     assert run.step(years) == years
     for _ in range(years):
         reference.step()
     assert np.array_equal(run.model.recorder.employment, reference.recorder.employment)
+    return run, reference
+
+
+def test_the_live_run_is_the_model_the_command_builds():
+    years = 14
+    run, reference = run_beside_the_command(small(), [], years)
     assert run.baseline.policy.ledger.disbursed.sum() == 0  # no_policy moves no money
     assert run.model.policy.ledger.disbursed.sum() > 0
     assert run.reported == years - reference.burn_in
@@ -67,14 +71,7 @@ def test_the_live_run_is_the_model_the_command_builds():
 def test_the_scope_lever_lets_the_focal_region_act_alone_as_the_command_does():
     levers = small(policy_scope="focal")
     assert "policy_scope=focal" in levers.overrides()
-    run = LiveRun.build(levers)
-    config = compose_config([*SMALL[:1], "scenario=targeted", "seed=3", "policy_scope=focal"])
-    reference = build_model(config)
-    years = 14
-    assert run.step(years) == years
-    for _ in range(years):
-        reference.step()
-    assert np.array_equal(run.model.recorder.employment, reference.recorder.employment)
+    run, _ = run_beside_the_command(levers, ["policy_scope=focal"])
     spent = run.model.policy.ledger.disbursed.sum(axis=(0, 2))
     focal = run.model.economy.focal
     assert spent[focal] > 0 and (np.delete(spent, focal) == 0).all()

@@ -20,7 +20,14 @@ from sim.config.limits import Limits, check_firms, check_run, read_limits
 from sim.config.params_file import apply_params_file
 from sim.config.safety import check_targets
 from sim.config.schema import parse
-from sim.config.settings import NO_POLICY, DataSpec, RunSettings, run_settings, to_container
+from sim.config.settings import (
+    NO_POLICY,
+    DataSpec,
+    RunSettings,
+    no_such_scenario,
+    run_settings,
+    to_container,
+)
 from sim.config.sources import SOURCES, shown
 from sim.errors import ConfigError
 from sim.model.economy import Economy, EconomySpec, RegionSpec
@@ -178,7 +185,7 @@ def compose_scenario(name: str, key: str = "scenario") -> dict[str, Any]:
         loader = GlobalHydra.instance().config_loader()
         options = loader.get_group_options("scenario", config_name="config", overrides=searchpath)
         if name not in options:
-            raise ConfigError(f"{key} = {name!r}: no such scenario (one of: {', '.join(options)})")
+            raise no_such_scenario(key, name, options)
         try:
             cfg = compose(config_name="config", overrides=[*searchpath, f"scenario={name}"])
         except MissingConfigException as err:

@@ -20,7 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sim.config.limits import Limits, read_limits
 from sim.config.safety import PATH_NAME, check_path_name, check_targets
-from sim.config.settings import NO_POLICY
+from sim.config.settings import NO_POLICY, no_such_scenario
 from sim.config.sources import enter_job, leave_job, shown
 from sim.errors import ConfigError
 from sim.outputs.manifest import check_run_folder, check_sweep_folder
@@ -164,9 +164,7 @@ def compose_checks(cfg: DictConfig, overrides: list, checks: list, loader: Any) 
         options = loader.get_group_options("scenario", config_name=config_name, overrides=every)
     for name in sorted(others):
         if name not in options:
-            raise ConfigError(
-                f"policy_others = {name!r}: no such scenario (one of: {', '.join(options)})"
-            )
+            raise no_such_scenario("policy_others", name, options)
         checks = [*checks, ("scenario", name)]
     if not checks:
         return

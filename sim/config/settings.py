@@ -51,6 +51,11 @@ POLICY_SCOPES = ("all", "focal")
 NO_POLICY = "no_policy"
 
 
+def no_such_scenario(key: str, name: str, options: list[str]) -> ConfigError:
+    """The one-line error for a scenario name that no scenario file has."""
+    return ConfigError(f"{key} = {name!r}: no such scenario (one of: {', '.join(options)})")
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """The top-level keys of the config that are not config groups."""

@@ -31,6 +31,8 @@ from sim.data.layouts import MISSING_MARKERS, UNITS, last_digit
 
 #: Records per block: a few tens of megabytes of strings at most.
 BLOCK = 100_000
+#: The readers' NUMBER and YEAR, ASCII digits only: a cell in other digits (which
+#: ``\d`` and ``int`` accept) is left to the row-by-row reader.
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 #: A character that a plain number (as float() reads it) never holds; the separator aside.
 _OTHER = re.compile(r"[^0-9.eE+\-\n]")
