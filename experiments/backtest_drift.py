@@ -3,7 +3,8 @@
 Varies: one mechanism at a time is switched off or scaled (ablations below), and the
 number of firms; the economy starts from the hand-made long example file
 (``sim/data/examples/example_long.csv``, BE21-BE24 against BE2, state of 2008) and
-runs 2009-2014 under ``no_policy``. Fixed: everything else of the default config.
+runs 2009-2014 under ``no_policy``, by default anchored and settled (``data.anchored``,
+``data.settle``; docs/ODD.md section 6). Fixed: everything else of the default config.
 Measured: for each simulated year t, the mean absolute change of RCA from t - 1 over
 the region-sector cells with statistics (the first year's change is from the file's
 2008 state), pooled as the mean over seeds 0-2; and, for reference, the same yearly
@@ -34,7 +35,10 @@ DATA = [
     "years.end=2014", "years.burn_in=0", "output.plots=false",
 ]  # fmt: skip
 ABLATIONS = {
-    "default": [],
+    "default (anchored, settled 10 years)": [],
+    "drawn start (anchored=false, settle=0)": ["data.anchored=false", "data.settle=0"],
+    "anchored, not settled (settle=0)": ["data.settle=0"],
+    "settled, not anchored (anchored=false)": ["data.anchored=false"],
     "no growth shocks (shock_scale=0)": ["dynamics.competition.shock_scale=0"],
     "no selection (selection=0)": ["dynamics.competition.selection=0"],
     "no entry (entry_rate=0)": ["dynamics.demography.entry_rate=0"],

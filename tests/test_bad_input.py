@@ -67,6 +67,9 @@ VALUES = [
     ([*FROM_DATA, "data.mapping=/dev/zero"], "/dev/zero: cannot read the file: not a regular"),
     ([*FROM_DATA, "limits.data_bytes=1000"], "bytes exceed limits.data_bytes = 1,000"),
     ([*FROM_DATA, "limits.data_rows=5"], "line 7: more than limits.data_rows = 5 rows"),
+    ([*FROM_DATA, "data.settle=-1"], "data.settle = -1: must be >= 0 and <= 100"),
+    ([*FROM_DATA, "data.settle=1.5"], "data.settle = 1.5: must be an integer"),
+    ([*FROM_DATA, "data.anchored=maybe"], "data.anchored = 'maybe': must be true or false"),
 ]
 
 

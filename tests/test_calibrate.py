@@ -122,15 +122,17 @@ def test_result_does_not_depend_on_the_number_of_processes(tmp_path):
 def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path):
     """Selection and adjustment, from (0.5, 0.45) back toward the truth (1.2, 0.85).
 
-    The history: the state of a small synthetic run in 2000, then 2001-2004 run from
-    it with the true parameters and a seed (99) that the calibration never uses.
-    Tolerance, from the statistics of such a history (1,500 firms, four years): the
-    same calibration on the history of seed 199 instead of 99 gave selection 1.83
-    instead of 1.08 and adjustment 0.95 instead of 0.98, and the objective at fixed
-    parameters differs by 0.1-0.15 between the two histories, about what halving or
-    doubling selection adds. So selection is asked within a factor 2 ([0.6, 2.4]);
-    adjustment, whose estimates sit above the truth (the objective is flat above
-    it), within [0.6, 1.0]; and the fit must beat its starting point.
+    The history: the state of a small synthetic run in 2000, then 2001-2008 run from
+    it (anchored and settled, the defaults of a run from data) with the true parameters
+    and a seed (99) that the calibration never uses. Tolerance, from the statistics of
+    such a history (10,000 firms, eight years): the same calibration on the histories
+    of seeds 99, 199 and 299 gave selection 1.48, 1.16 and 0.97 and adjustment 0.92,
+    0.82 and 0.53; on four-year histories selection 1.83, 1.39, 1.45 and adjustment
+    0.95, 0.50, 0.61 (the objective is flat in adjustment between 0.5 and 0.8: once
+    the start is the data's equilibrium, employment follows its target closely
+    whatever the speed). So selection is asked within a factor 2 ([0.6, 2.4]),
+    adjustment above its starting point's neighbourhood ([0.5, 1.0]), and the fit must
+    beat its starting point.
     """
     from hydra import compose, initialize_config_dir
 
@@ -141,16 +143,16 @@ def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path)
 
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
         synthetic = to_container(
-            compose("config", overrides=["economy.n_firms=1500", "years.start=2000",
+            compose("config", overrides=["economy.n_firms=10000", "years.start=2000",
                                          "years.end=2000", "years.burn_in=3", "seed=98"])
         )  # fmt: skip
     start_state = write_history(synthetic, tmp_path / "state.csv")
     regions = ",".join(r for r in start_state["region"].unique() if r != "WORLD")
     data = ["data.year=2000", f"data.regions=[{regions}]", "data.reference=WORLD",
-            "economy.n_firms=1500"]  # fmt: skip
+            "economy.n_firms=10000"]  # fmt: skip
     truth = ["dynamics.competition.selection=1.2", "dynamics.competition.adjustment=0.85"]
     config = compose_config([f"data.path={tmp_path / 'state.csv'}", *data, *truth, "seed=99"],
-                            None, 2004)  # fmt: skip
+                            None, 2008)  # fmt: skip
     write_history(config, tmp_path / "history.csv")
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(
@@ -160,12 +162,12 @@ def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path)
     )
     out = tmp_path / "fit"
     history = f"data.path={tmp_path / 'history.csv'}"
-    code = calibrate([str(ranges), history, *data, "--to", "2004", "--trials", "20",
+    code = calibrate([str(ranges), history, *data, "--to", "2008", "--trials", "20",
                       "--seeds", "2", "--jobs", "2", "--out", str(out)])  # fmt: skip
     assert code == 0
     best = yaml.safe_load((out / "best.yaml").read_text())["parameters"]
     assert 0.6 <= best["dynamics.competition.selection"] <= 2.4
-    assert 0.6 <= best["dynamics.competition.adjustment"] <= 1.0
+    assert 0.5 <= best["dynamics.competition.adjustment"] <= 1.0
     trace = pd.read_csv(out / "trace.csv")
     assert trace["value"].min() < trace["value"].iloc[0]  # better than the starting point
 

@@ -286,7 +286,7 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
     rest = np.array(init.rest_of_world, dtype=float)
     regions = {r: RegionSpec(vanguard=r in data.vanguard) for r in init.regions}
     spec = replace(spec, regions=regions, focal_region=focal, synthetic=False)
-    return Economy.from_spec(
+    economy = Economy.from_spec(
         spec,
         employment=employment,
         rest_of_world=rest,
@@ -295,3 +295,5 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
         statistics=np.array([s not in init.without_statistics for s in spec.sectors]),
         closed=data.reference == "all",
     )
+    economy.anchored, economy.settle = data.anchored, data.settle
+    return economy

@@ -107,6 +107,8 @@ class DataSpec:
     unknown_codes: str = "error"
     missing: str = "error"
     filters: dict[str, list[str]] | None = None
+    anchored: bool = True
+    settle: int = bounded(10, 0, 100)
 
 
 GROUPS = ("economy", "dynamics", "scenario", "data")

@@ -19,16 +19,27 @@ from sim.model.world import WorldMarkets
 MAX_SHOCK_SCALE = 0.6
 
 
-def scarcity_premium(rca: np.ndarray, tightness: np.ndarray, p: Competition) -> np.ndarray:
+def scarcity_premium(
+    rca: np.ndarray,
+    tightness: np.ndarray,
+    p: Competition,
+    rca_start: np.ndarray | None = None,
+) -> np.ndarray:
     """(R, S) wage premium: ``max(rca, 0.1) ** congestion * tightness_r ** labour_tightness``.
 
     ``tightness_r`` is the region's share of the regions' employment over its share
     at the start: a region that grows faster than the others drains its labour market.
 
     Specialised labour is scarcer where a region is already specialised, so its
-    price rises with the region's relative specialisation in the sector.
+    price rises with the region's relative specialisation in the sector. With
+    ``rca_start`` (an economy started in its observed equilibrium, ``Economy.anchored``)
+    the premium is that of the departure from the start, ``max(rca, 0.1) /
+    max(rca_start, 0.1)``: the labour pool a region had built is priced in already.
     """
-    return np.maximum(rca, 0.1) ** p.congestion * (tightness**p.labour_tightness)[:, None]
+    relative = np.maximum(rca, 0.1)
+    if rca_start is not None:
+        relative = relative / np.maximum(rca_start, 0.1)
+    return relative**p.congestion * (tightness**p.labour_tightness)[:, None]
 
 
 def diseconomies_of_scale(
@@ -61,6 +72,7 @@ def compete(
     density: np.ndarray,
     tightness: np.ndarray,
     tax_revenue: np.ndarray | None = None,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Update shares, value added, employment, profits and cash.
 
@@ -90,6 +102,9 @@ def compete(
         tightness: (R,) each region's employment share over its share at the start.
         tax_revenue: (R,) money each region raises from its firms this year (a flat tax
             on this year's value added, see :func:`value_added_tax`), or None.
+        start: (rca, density) at the start of an economy started in its observed
+            equilibrium (``Economy.anchored``): the premium and the relatedness advantage
+            then act on the departures from them. None: on their levels.
 
     Returns:
         (n,) own R&D spending of each firm this year (million EUR).
@@ -99,10 +114,12 @@ def compete(
     s = firms.sector.astype(np.intp)
     region = firms.region.astype(np.intp)
     cell = firms.cell(n_sectors)  # one flat region-sector index for every table lookup
-    premium = scarcity_premium(rca, tightness, p)
+    premium = scarcity_premium(rca, tightness, p, None if start is None else start[0])
     # competitiveness: productivity net of the local cost of specialised labour,
     # plus the advantage of related capabilities nearby (suppliers, skills)
     labour_cost = p.wage_share * np.log(premium.ravel())
+    if start is not None:
+        density = density - start[1]
     related = p.relatedness_advantage * density.ravel()
     edge = firms.productivity - labour_cost.take(cell)
     edge += related.take(cell)

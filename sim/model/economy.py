@@ -149,6 +149,11 @@ class Economy:
             for a sector a data file has no statistics for; all True when synthetic).
         closed: Whether the reference area is the model regions alone (from data with
             ``data.reference=all``): no rest of the world exists to serve a market.
+        anchored: Whether the initial state is the economy's equilibrium (from data with
+            ``data.anchored=true``): the congestion premium and the relatedness advantage
+            act on the departures from the initial rca and density (docs/ODD.md 6).
+        settle: Settling years before the first year (from data, ``data.settle``): the
+            drawn firms run with the data's cells restored after each (sim.model.settle).
     """
 
     spec: EconomySpec
@@ -171,6 +176,8 @@ class Economy:
     focal: int
     statistics: np.ndarray | None = None
     closed: bool = False
+    anchored: bool = False
+    settle: int = 0
 
     def __post_init__(self) -> None:
         if self.statistics is None:

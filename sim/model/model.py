@@ -19,6 +19,7 @@ from sim.model.params import Dynamics
 from sim.model.pipeline import Outcome, Support, innovate
 from sim.model.prospects import Prospects
 from sim.model.regional import RegionalSpecialisation
+from sim.model.settle import DataState
 from sim.model.streams import Stream, Streams
 from sim.model.world import WorldMarkets
 
@@ -90,7 +91,7 @@ class ClusterModel(mesa.Model):
         self.economy = economy
         self.dynamics = dynamics
         self.start, self.end, self.burn_in = start, end, burn_in
-        self.year = start - burn_in
+        self.year = start - burn_in - economy.settle
         self.markets = WorldMarkets(economy)
         self.prospects = Prospects(
             economy, dynamics.prospects, self.streams.get(Stream.PROSPECTS), start
@@ -108,13 +109,30 @@ class ClusterModel(mesa.Model):
         )
         self.expectations = SupportExpectations(economy.n_regions, economy.n_sectors)
         self.recorder = Recorder(economy, np.arange(start, end + 1), firm_panel)
-        self.policy = policy
+        self.policy = None
         self.outcome: Outcome | None = None
         self.own_rd = np.zeros(self.firms.n)
         self.exited = 0
         self.entered = 0
+        self._data_state: DataState | None = None
+        if economy.settle:
+            self.settle_firms(economy.settle)
+        self.policy = policy
         if policy is not None:
             policy.setup(self)
+
+    def settle_firms(self, years: int) -> None:
+        """Settling years of a run from data, before the policy starts (sim.model.settle).
+
+        The firm dynamics run ``years`` years, each ending with the data's cells and
+        world markets restored, so that the first simulated year starts from the data
+        with a population whose ages, loss records and productivities have settled.
+        """
+        self._data_state = DataState(self.economy, self.firms, self.markets)
+        for _ in range(years):
+            self.step()
+        self._data_state = None
+        self.exited = self.entered = 0
 
     def step(self) -> None:
         """One simulated year."""
@@ -160,6 +178,7 @@ class ClusterModel(mesa.Model):
             self.specialisation.density,
             self.specialisation.tightness(),
             tax,
+            self.specialisation.start,
         )
 
     def learn(self) -> None:
@@ -220,6 +239,8 @@ class ClusterModel(mesa.Model):
 
     def take_stock(self) -> None:
         """The regions' specialisation and jobs after the year's turnover (read next year)."""
+        if self._data_state is not None:
+            self._data_state.restore(self.firms, self.markets)
         self.specialisation.update(self.firms, self.markets)
 
     def observe(self) -> None:

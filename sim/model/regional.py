@@ -60,6 +60,9 @@ class RegionalSpecialisation:
         employment: (R, S) jobs of each region and sector.
         jobs: (R,) employment of each region.
         jobs_start: (R,) each region's share of the regions' employment at the start.
+        start: (rca, density) at the start, or None: kept for an economy started in its
+            observed equilibrium (``Economy.anchored``), whose premium and relatedness
+            advantage act on the departures from them (competition.compete).
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class RegionalSpecialisation:
         self.presence_width = presence_width
         self.update(firms, markets)
         self.jobs_start = self.jobs / self.jobs.sum()
+        self.start = (self.rca.copy(), self.density.copy()) if economy.anchored else None
 
     def update(self, firms: Firms, markets: WorldMarkets) -> None:
         """Take stock of the living firms."""

@@ -101,7 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="s3sim-backtest", description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*", help="config overrides (data.path=..., ...)")
     parser.add_argument("--to", type=int, required=True, help="last year Y1")
-    parser.add_argument("--seeds", type=int, default=3, help="number of seeds (0..n-1)")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=10,
+        help="number of seeds (0..n-1); the forecast is their mean, and a few seeds leave "
+        "much of a single run's noise in it (docs/data.md)",
+    )
     parser.add_argument("--config", type=Path, help="a config file from s3sim-calibrate")
     parser.add_argument("--out", type=Path, default=Path("backtest"), help="output folder")
     return parser
