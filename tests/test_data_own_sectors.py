@@ -193,3 +193,27 @@ def test_a_scenario_naming_a_default_sector_is_refused_with_the_allowed_list():
     with pytest.raises(ConfigError, match="unknown sector 'automotive'") as info:
         build_model(config)
     assert f"(sectors of this economy: {', '.join(A10)})" in str(info.value)
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_the_run_s_config_yaml_says_which_sectors_the_run_used(tmp_path, own):
+    import json
+
+    import yaml
+
+    from sim.config.settings import run_settings
+    from sim.outputs.results import write_results
+
+    overrides = FROM_DATA if own else [o for o in FROM_DATA if not o.startswith("data.mapping")]
+    config = compose_config([*overrides, "years.end=2009"])
+    model = build_model(config)
+    model.run()
+    write_results(model, tmp_path, config, run_settings(config), "no_policy", 0.0)
+    text = (tmp_path / "config.yaml").read_text(encoding="utf-8")
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sectors"] == model.economy.sectors
+    assert yaml.safe_load(text) == config  # the comment changes nothing a re-run reads
+    if own:
+        assert text.startswith(f"# The run's sectors are the data mapping's own: {', '.join(A10)}.")
+    else:
+        assert not text.startswith("#")

@@ -96,12 +96,34 @@ def write_results(
         summary["indicators"].update(model.policy.indicators(model))
     summary["spearhead_sectors"] = [model.economy.sectors[s] for s in spearheads]
     summary["focal_sectors"] = focal_sectors(model, periods)
+    summary["sectors"] = list(model.economy.sectors)
     summary["sectors_without_statistics"] = [s for s, k in known.items() if not k]
     write_json(out_dir / "summary.json", summary)
-    write_text(out_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
+    write_text(
+        out_dir / "config.yaml",
+        config_header(model, config) + yaml.safe_dump(config, sort_keys=False),
+    )
     if settings.output.plots:
         from sim.outputs.run_plots import plot_run
 
         plot_run(model, out_dir, employment, periods, policy_frames)
     mark_complete(out_dir)
     return summary
+
+
+def config_header(model: ClusterModel, config: dict[str, Any]) -> str:
+    """A comment for config.yaml when the run's sectors are not ``economy.sectors``.
+
+    With a mapping of the data's own sectors, ``economy.sectors`` stays in the config
+    (the own sectors take their attributes from it, sim.data.own_sectors), but the
+    run's sectors are the mapping's: say so where a reader would look first.
+    """
+    listed = list(((config.get("economy") or {}).get("sectors") or {}).keys())
+    if listed == list(model.economy.sectors):
+        return ""
+    return (
+        "# The run's sectors are the data mapping's own: "
+        + ", ".join(model.economy.sectors)
+        + ".\n# economy.sectors below are the default sectors their attributes are derived"
+        " from (docs/data.md).\n"
+    )

@@ -150,10 +150,13 @@ def indicators(
         "rank_productivity": float(rank_of(productivity, f)),
         "rank_employment_growth": float(rank_of(growth, f)),
         "firms_total": float(recorder.firms[-1, f].sum()),
-        "entry_rate_all_regions": float(
-            np.mean(recorder.entries[1:] / np.maximum(recorder.firms[:-1, :R].sum(axis=(1, 2)), 1))
-        ),
-        "exit_rate_all_regions": float(
-            np.mean(recorder.exits[1:] / np.maximum(recorder.firms[:-1, :R].sum(axis=(1, 2)), 1))
-        ),
+        "entry_rate_all_regions": turnover_rate(recorder.entries, recorder.firms[:, :R]),
+        "exit_rate_all_regions": turnover_rate(recorder.exits, recorder.firms[:, :R]),
     }
+
+
+def turnover_rate(events: np.ndarray, firms: np.ndarray) -> float:
+    """Mean yearly ``events[t] / firms alive at the end of t - 1``; NaN for a one-year run."""
+    if len(events) < 2:
+        return NAN
+    return float(np.mean(events[1:] / np.maximum(firms[:-1].sum(axis=(1, 2)), 1)))
