@@ -26,6 +26,8 @@ FIELDS = {
     "`rca_last_period` per sector in the last whole period (`s3sim-compare` measures the "
     "baseline's spearhead indicators in the scenario's spearheads with them); "
     "`rca_last_period` is null for a sector without statistics",
+    "sectors": "the run's sectors, in order (the data mapping's own sectors when it defines "
+    "them)",
     "sectors_without_statistics": "sectors the data file has no statistics for (empty for "
     "the synthetic economy and for the data's own sectors); their rca is null or NaN",
 }
