@@ -82,6 +82,23 @@ def test_rca_zero_region_and_zero_reference_sector_give_zero():
     assert np.isfinite(out).all()
 
 
+def test_rca_over_the_sectors_with_statistics_leaves_the_others_out_of_the_totals():
+    # region 1: [5, 5, 10]; reference [60, 40, 300]. Over the first two sectors only:
+    # shares [0.5, 0.5] against [0.6, 0.4]; the third sector (no statistics) is 0
+    employment = np.array([[1.0, 3.0, 4.0], [5.0, 5.0, 10.0]])
+    reference = np.array([60.0, 40.0, 300.0])
+    known = np.array([True, True, False])
+    out = rca(employment, reference, known)
+    np.testing.assert_allclose(out[1], [5 / 6, 1.25, 0.0])
+    np.testing.assert_allclose(out, rca(employment * known, reference * known))
+    assert not np.allclose(out[:, :2], rca(employment, reference)[:, :2])
+    # every sector known: the plain index, bit for bit
+    everything = np.ones(3, dtype=bool)
+    np.testing.assert_array_equal(
+        rca(employment, reference, everything), rca(employment, reference)
+    )
+
+
 def test_rca_leading_year_axis_equals_loop_over_years():
     employment = RNG.integers(0, 40, size=(5, 3, 4)).astype(float)
     reference = employment.sum(axis=1) + RNG.integers(1, 40, size=(5, 4))

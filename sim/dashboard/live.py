@@ -106,7 +106,10 @@ class LiveRun:
         jobs = rec.employment[:t]
         f = economy.focal
         values = np.stack(
-            [rca(jobs[i, : economy.n_regions], jobs[i].sum(axis=0))[f] for i in range(t)]
+            [
+                rca(jobs[i, : economy.n_regions], jobs[i].sum(axis=0), economy.statistics)[f]
+                for i in range(t)
+            ]
         )
         values[:, ~economy.statistics] = np.nan  # no statistics: no specialisation value
         frame = pd.DataFrame(

@@ -48,7 +48,9 @@ def _reference(reference: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, tuple[
     return ref, lead
 
 
-def rca(employment: np.ndarray, reference: np.ndarray) -> np.ndarray:
+def rca(
+    employment: np.ndarray, reference: np.ndarray, known: np.ndarray | None = None
+) -> np.ndarray:
     """Revealed comparative advantage (Balassa index, location quotient).
 
     ``RCA_rs = (e_rs / e_r.) / (E_s / E)`` where ``e_rs`` is the region's
@@ -65,6 +67,10 @@ def rca(employment: np.ndarray, reference: np.ndarray) -> np.ndarray:
         reference: Employment of the reference area by sector, shape (..., S),
             whose leading axes broadcast against those of ``employment``. The
             caller passes the sum over all regions plus the rest of the world.
+        known: (S,) the sectors with statistics, or None for all: the totals
+            ``e_r.`` and ``E`` are then sums over these sectors only, as in the data
+            the values are compared with (a sector without statistics is 0 there);
+            the other sectors' values are 0.
 
     Returns:
         RCA values, shape (..., R, S) (leading axes broadcast).
@@ -74,6 +80,8 @@ def rca(employment: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """
     e = employment_matrix(employment)
     ref, lead = _reference(reference, e)
+    if known is not None and not np.all(known):
+        e, ref = e * known, ref * known
     regional, _ = shares(e)
     reference_share = shares(ref)[0][..., None, :]
     out = np.zeros((*lead, *e.shape[-2:]))

@@ -102,7 +102,8 @@ class Recorder:
         """
         R = self.economy.n_regions
         reference = self.employment.sum(axis=1)
-        values = rca(self.employment[:, :R], reference)
+        # over the sectors with statistics, as the data defines it (all in a synthetic run)
+        values = rca(self.employment[:, :R], reference, self.economy.statistics)
         known = np.broadcast_to(self.economy.statistics, values.shape)
         values = np.where(known, values, np.nan)
         idx = pd.MultiIndex.from_product(

@@ -93,7 +93,9 @@ def rca_by_period(recorder: Recorder, start: int, length: int) -> tuple[list[str
     indicator that uses periods rests on ``length`` years each; P may be 0.
     """
     R, S = recorder.economy.n_regions, recorder.economy.n_sectors
-    yearly = rca(recorder.employment[:, :R], recorder.employment.sum(axis=1))
+    yearly = rca(
+        recorder.employment[:, :R], recorder.employment.sum(axis=1), recorder.economy.statistics
+    )
     labels = period_labels(recorder.years, start, length)
     whole = whole_periods(recorder.years, start, length)
     names = list(dict.fromkeys(labels[whole]))

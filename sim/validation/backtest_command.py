@@ -70,14 +70,19 @@ def compose_config(overrides: list[str], extra: dict[str, Any] | None, to: int) 
 
 
 def simulate(config: dict[str, Any], seeds: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Employment by seed, year (Y0+1..Y1), region and sector; and the rest of the world."""
+    """Employment by seed, year (Y0+1..Y1), region and sector; and the rest of the world.
+
+    Sectors the file has no statistics for are 0, as in the file: the model's jobs
+    there (the rest of the world's latent markets, entrants) must not enter the
+    totals of an RCA that is compared with the file's.
+    """
     from sim.cli import build_model
 
     runs = []
     for seed in seeds:
         model = build_model({**config, "seed": seed})
         model.run()
-        runs.append(model.recorder.employment.copy())
+        runs.append(model.recorder.employment * model.economy.statistics)
     stacked = np.stack(runs)
     return stacked[:, :, :-1], stacked[:, :, -1]
 

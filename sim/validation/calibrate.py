@@ -172,8 +172,11 @@ def simulated_moments(
         start_rest = model.markets.row_employment.copy()
         model.run()
         rec = model.recorder
-        history = np.concatenate([start[None], rec.employment[:, :-1]])
-        rest = np.concatenate([start_rest[None], rec.employment[:, -1]])
+        # sectors without statistics count as 0, as in the file (their jobs would
+        # shift every RCA the moments compare with the file's)
+        known = model.economy.statistics
+        history = np.concatenate([start[None], rec.employment[:, :-1]]) * known
+        rest = np.concatenate([start_rest[None], rec.employment[:, -1]]) * known
         runs.append(moments(history, rest))
         if facts:
             panels.append(RunData(Path(f"seed {seed}"), rec.firm_frame(),
