@@ -217,3 +217,60 @@ def test_the_run_s_config_yaml_says_which_sectors_the_run_used(tmp_path, own):
         assert text.startswith(f"# The run's sectors are the data mapping's own: {', '.join(A10)}.")
     else:
         assert not text.startswith("#")
+
+
+def more_regions(tmp_path, weights):
+    """The Eurostat example with extra regions X0, X1, ...: mixes a BE21 + b BE23 of its rows.
+
+    A linear mix of two regions keeps every aggregate row the sum of its parts.
+    """
+    import csv
+
+    with open(EUROSTAT, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    geo, value = header.index("geo"), header.index("OBS_VALUE")
+    key = {(r[geo], r[header.index("nace_r2")], r[header.index("TIME_PERIOD")]): r for r in body}
+    extra = []
+    for k, (a, b) in enumerate(weights):
+        for (region, code, year), row in key.items():
+            if region != "BE21":
+                continue
+            other = key[("BE23", code, year)]
+            mixed = a * float(row[value]) + b * float(other[value])
+            extra.append([*row[:geo], f"X{k}", *row[geo + 1 : value], f"{mixed:.1f}", ""])
+    path = tmp_path / "more_regions.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *body, *extra])
+    return str(path)
+
+
+def test_colocation_regions_relate_the_own_sectors_over_more_regions(tmp_path):
+    weights = [(1.0, 0.2), (0.2, 1.0), (0.6, 0.6), (1.5, 0.1), (0.1, 1.5), (0.9, 0.3)]
+    path = more_regions(tmp_path, weights)
+    others = [f"X{k}" for k in range(len(weights))]
+    overrides = [*FROM_DATA, f"data.path={path}", "data.reference=EU27_2020"]
+    wide = build_model(
+        compose_config([*overrides, f"data.colocation_regions=[{','.join(REGIONS + others)}]"])
+    )
+    narrow = build_model(compose_config(overrides))
+    init = load_initial_employment(path, OWN, year=2008, regions=REGIONS + others,
+                                   reference="EU27_2020")  # fmt: skip
+    np.testing.assert_array_equal(
+        wide.economy.relatedness,
+        colocation_relatedness(init.employment, init.rest_of_world, path),
+    )
+    assert not np.array_equal(wide.economy.relatedness, narrow.economy.relatedness)
+    # the model regions and their jobs are data.regions' alone
+    assert wide.economy.regions == REGIONS
+    np.testing.assert_array_equal(wide.economy.employment, narrow.economy.employment)
+
+
+def test_colocation_regions_need_the_data_s_own_sectors_and_regions_of_the_file(tmp_path):
+    default = [o for o in FROM_DATA if not o.startswith("data.mapping")]
+    with pytest.raises(ConfigError, match="data.colocation_regions: used only") as info:
+        build_model(compose_config([*default, "data.colocation_regions=[BE21,BE22]"]))
+    assert "\n" not in str(info.value)
+    with pytest.raises(DataError, match="XX99") as info:
+        build_model(compose_config([*FROM_DATA, "data.colocation_regions=[BE21,XX99]"]))
+    assert "\n" not in str(info.value)

@@ -255,22 +255,32 @@ def economy_from_data(spec: EconomySpec, data: DataSpec, limits: Limits | None =
     if not data.regions:
         raise ConfigError("data.regions: name at least one region of the file")
     mapping = load_mapping(data.mapping)
-    init = load_initial_employment(
-        data.path,
-        mapping,
-        year=data.year,
-        regions=data.regions,
-        reference=data.reference,
-        layout=data.layout,
-        unknown_codes=data.unknown_codes,
-        missing=data.missing,
-        max_bytes=limits.data_bytes,
-        max_rows=limits.data_rows,
-        filters=data.filters or None,
-    )
+
+    def read(regions: list[str]):
+        return load_initial_employment(
+            data.path,
+            mapping,
+            year=data.year,
+            regions=regions,
+            reference=data.reference,
+            layout=data.layout,
+            unknown_codes=data.unknown_codes,
+            missing=data.missing,
+            max_bytes=limits.data_bytes,
+            max_rows=limits.data_rows,
+            filters=data.filters or None,
+        )
+
+    init = read(data.regions)
     relatedness = None
+    if data.colocation_regions and not (mapping.own_sectors and mapping.relatedness is None):
+        raise ConfigError(
+            "data.colocation_regions: used only for the co-location relatedness of the data's "
+            "own sectors (a mapping with own_sectors: true and no relatedness file)"
+        )
     if mapping.own_sectors:
-        spec, relatedness = own_economy_spec(spec, mapping), own_relatedness(mapping, init)
+        colocation = read(data.colocation_regions) if data.colocation_regions else init
+        spec, relatedness = own_economy_spec(spec, mapping), own_relatedness(mapping, colocation)
     elif list(init.sectors) != list(spec.sectors):
         extra = sorted(set(init.sectors) ^ set(spec.sectors))
         raise ConfigError(

@@ -107,6 +107,7 @@ class DataSpec:
     unknown_codes: str = "error"
     missing: str = "error"
     filters: dict[str, list[str]] | None = None
+    colocation_regions: list[str] = field(default_factory=list)
     anchored: bool = True
     settle: int = bounded(10, 0, 100)
 
