@@ -111,8 +111,8 @@ def compete(
     """
     n_sectors = economy.n_sectors
     # intp indices: every lookup and sum below uses them without a cast
-    s = firms.sector.astype(np.intp)
-    region = firms.region.astype(np.intp)
+    s = firms.sector_index()
+    region = firms.region_index()
     cell = firms.cell(n_sectors)  # one flat region-sector index for every table lookup
     premium = scarcity_premium(rca, tightness, p, None if start is None else start[0])
     # competitiveness: productivity net of the local cost of specialised labour,

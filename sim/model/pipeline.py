@@ -150,18 +150,19 @@ def innovate(
     """
     n = firms.n
     log = _EventLog()
-    intensity = knowledge_intensity(firms)
 
     # starts: idle firms with positive cash; a chance of 0 needs no draw (uniforms are above 0)
-    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
+    idle = np.flatnonzero((firms.project_stage == NO_PROJECT) & (firms.cash > 0))
+    intensity = knowledge_intensity(firms, idle)
     p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
     if expected_support is not None:
-        own_cell = firms.cell(economy.n_sectors)
-        p_start = p_start * (1.0 + p.start_response * expected_support.ravel().take(own_cell))
-    p_start = np.minimum(p_start, 1.0)
-    candidates = np.flatnonzero(idle & (p_start > 0))
+        response = 1.0 + p.start_response * expected_support.ravel()
+        p_start *= response.take(firms.cell(economy.n_sectors).take(idle))
+    np.minimum(p_start, 1.0, out=p_start)
+    possible = p_start > 0
+    candidates = idle[possible]
     chance = draws.uniform(Draw.START, firms.key[candidates])
-    starting = candidates[chance < p_start[candidates]]
+    starting = candidates[chance < p_start[possible]]
     target = firms.sector[starting].copy()
     diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
@@ -220,7 +221,7 @@ def innovate(
     st = firms.project_stage[ending].astype(np.intp)
     base = np.asarray(p.success)[st]
     logit = np.log(base / (1.0 - base))
-    logit += p.success_knowledge * intensity[ending]
+    logit += p.success_knowledge * knowledge_intensity(firms, ending)
     logit += p.success_relatedness * (
         economy.relatedness[firms.sector[ending], firms.project_target[ending]] - 1.0
     )
@@ -247,11 +248,13 @@ def innovate(
         "region": firms.region[spin].copy(),
         "sector": firms.project_target[spin].copy(),
         # the new establishment starts with its parent's knowledge intensity
-        "intensity": intensity[spin],
+        "intensity": knowledge_intensity(firms, spin),
         "parent": firms.key[spin].copy(),
     }
     firms.project_stage[finished] = NO_PROJECT
-    paid_funder = np.where(paid_grant > 0, firms.grant_funder, -1).astype(np.int16)
+    paid_funder = np.full(n, -1, dtype=np.int16)
+    funded = payers[paid_grant[payers] > 0]
+    paid_funder[funded] = firms.grant_funder[funded]
     # a reserved grant is for one year's payment only
     firms.grant[:] = 0.0
     firms.grant_funder[:] = -1
