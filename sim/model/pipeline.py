@@ -21,7 +21,7 @@ from sim.model.expectations import observed_rate
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import Innovation
-from sim.model.stages import Cause, Event, Stage
+from sim.model.stages import Cause, Event, EventLog, Stage
 from sim.model.streams import Draw, KeyedDraws
 
 
@@ -118,6 +118,34 @@ def _choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum((cum < (u * cum[:, -1])[:, None]).sum(axis=1), weights.shape[1] - 1)
 
 
+def starters(
+    firms: Firms,
+    n_sectors: int,
+    p: Innovation,
+    draws: KeyedDraws,
+    expected_support: np.ndarray | None,
+) -> np.ndarray:
+    """Positions of the idle firms with positive cash that start a project this year.
+
+    ``P(start) = min(2 start_rate k / (k + knowledge_half) * (1 + start_response * x_rs), 1)``
+    with ``k`` the knowledge intensity and ``x`` the support the firm expects in its cell.
+    """
+    if p.start_rate == 0.0:  # every chance is 0: nobody starts, nothing to draw
+        return np.zeros(0, dtype=np.intp)
+    idle = np.flatnonzero((firms.project_stage == NO_PROJECT) & (firms.cash > 0))
+    intensity = knowledge_intensity(firms, idle)
+    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
+    if expected_support is not None:
+        response = 1.0 + p.start_response * expected_support.ravel()
+        p_start *= response.take(firms.cell(n_sectors).take(idle))
+    np.minimum(p_start, 1.0, out=p_start)
+    # a chance of 0 needs no draw (uniforms are above 0)
+    possible = p_start > 0
+    candidates = idle[possible]
+    chance = draws.uniform(Draw.START, firms.key[candidates])
+    return candidates[chance < p_start[possible]]
+
+
 def innovate(
     firms: Firms,
     economy: Economy,
@@ -149,20 +177,8 @@ def innovate(
         The year's :class:`Outcome`.
     """
     n = firms.n
-    log = _EventLog()
-
-    # starts: idle firms with positive cash; a chance of 0 needs no draw (uniforms are above 0)
-    idle = np.flatnonzero((firms.project_stage == NO_PROJECT) & (firms.cash > 0))
-    intensity = knowledge_intensity(firms, idle)
-    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
-    if expected_support is not None:
-        response = 1.0 + p.start_response * expected_support.ravel()
-        p_start *= response.take(firms.cell(economy.n_sectors).take(idle))
-    np.minimum(p_start, 1.0, out=p_start)
-    possible = p_start > 0
-    candidates = idle[possible]
-    chance = draws.uniform(Draw.START, firms.key[candidates])
-    starting = candidates[chance < p_start[possible]]
+    log = EventLog()
+    starting = starters(firms, economy.n_sectors, p, draws, expected_support)
     target = firms.sector[starting].copy()
     diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
@@ -269,35 +285,3 @@ def innovate(
         support_rate,
         support_seen,
     )
-
-
-class _EventLog:
-    """Collects the year's project events as column chunks."""
-
-    def __init__(self):
-        self.chunks: list[dict[str, np.ndarray]] = []
-
-    def add(
-        self, firms: Firms, idx: np.ndarray, event: Event, year: int, cause: Cause = Cause.NONE
-    ) -> None:
-        if len(idx) == 0:
-            return
-        self.chunks.append(
-            {
-                "year": np.full(len(idx), year, dtype=np.int32),
-                "firm_id": firms.firm_id[idx].copy(),
-                "region": firms.region[idx].copy(),
-                "sector": firms.sector[idx].copy(),
-                "target_sector": firms.project_target[idx].copy(),
-                "stage": firms.project_stage[idx].astype(np.int8),
-                "event": np.full(len(idx), event, dtype=np.int8),
-                "cause": np.full(len(idx), cause, dtype=np.int8),
-                "funder": firms.grant_funder[idx].copy(),
-                "grant": firms.grant[idx].copy(),
-            }
-        )
-
-    def columns(self) -> dict[str, np.ndarray]:
-        if not self.chunks:
-            return {}
-        return {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}

@@ -128,11 +128,11 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
     for c in clusters:
         lookup[c.region * n_sectors + c.value_chain] = c.index
     cell = firms.cell(n_sectors)
-    own = lookup.take(cell)
-    # the project's target in the firm's region: its cell moved from sector to target
-    target = np.where(firms.project_stage >= 0, firms.project_target, firms.sector)
-    via_project = lookup.take(cell - firms.sector + target)
-    firms.cluster[:] = np.where(own >= 0, own, via_project)
+    own = lookup.take(cell, out=firms.cluster)
+    # outside a cluster of its own value chain, a firm with a project joins the cluster of
+    # the project's target in its region (its cell moved from sector to target)
+    via = np.flatnonzero((own < 0) & (firms.project_stage >= 0))
+    own[via] = lookup.take(cell[via] - firms.sector[via] + firms.project_target[via])
 
 
 def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: int) -> list[dict]:

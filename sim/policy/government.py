@@ -169,8 +169,10 @@ class Government(mesa.Agent):
             perceived = additionality(
                 perceived, apps.cash, apps.due, inst.co_financing, inst.launch_bonus()
             )
-        roadmaps = [c.roadmap for c in self._clusters() if c.roadmap is not None]
-        weight = partnership_weight(roadmaps, plan.year, inst.stage)
+        weight = 1.0  # the partnership pot of a rule that names spearheads follows roadmaps
+        if plan.rule.names_spearheads:
+            roadmaps = [c.roadmap for c in self._clusters() if c.roadmap is not None]
+            weight = partnership_weight(roadmaps, plan.year, inst.stage)
         pots = plan.rule.pots(apps.spearhead, apps.challenge, money, weight)
         funded = award(perceived, now, later, money, room_later, pots)
         # aiming at additionality, a government funds nothing it sees adding nothing (they

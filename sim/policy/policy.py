@@ -170,14 +170,17 @@ class Policy:
         firms, e = model.firms, model.economy
         t = self.ledger.t(year)
         n_inst = len(self.instrument_names)
-        paid = (outcome.paid_funder >= 0) & self.governs[firms.region]
+        region = firms.region_index()
+        paid = outcome.paid_funder >= 0
+        if not self.governs.all():
+            paid &= self.governs.take(region)
         if n_inst and paid.any():
-            key = firms.region[paid] * n_inst + outcome.paid_funder[paid]
+            key = region[paid] * n_inst + outcome.paid_funder[paid]
             sums = np.bincount(key, outcome.paid_grant[paid], e.n_regions * n_inst)
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
             self.received["firms"] += float(outcome.paid_grant[paid].sum())
         self._book_tax(model, t, year)
-        self.deadweight.count(firms.region, e.n_regions, outcome)
+        self.deadweight.count(region, e.n_regions, outcome)
         for inst in self.instruments:
             if isinstance(inst, IndustrialisationSupport) and inst.loan:
                 self.written_off += settle_loan(
@@ -194,7 +197,7 @@ class Policy:
             return
         firms, R = model.firms, model.economy.n_regions
         new = self.ledger.new[t, :R]
-        taxed, raised = funding.book_tax(self._levied, new, firms.value_added, firms.region)
+        taxed, raised = funding.book_tax(self._levied, new, firms.value_added, firms.region_index())
         self.ledger.taxed[t, :R] = taxed
         mcpf = self.scenario.phase_at(year).budget.mcpf
         self.excess_burden += funding.excess_burden(raised, mcpf)
@@ -204,20 +207,20 @@ class Policy:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         e, firms = model.economy, model.firms
         # the planned year's streams, also when the first year is planned at setup
-        rng = model.streams.get(self.stream, year)
         draws = model.streams.keyed(year)
         self.pool.form(model)
         phase = self.scenario.phase_at(year)
         if phase is not self.phase:
-            self._enter_phase(model, phase, year, rng)
+            self._enter_phase(model, phase, year, model.streams.get(self.stream, year))
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
+        # the clusters step one by one (a step reads only its own cluster): an AgentSet
+        # built every year costs more than their steps
         own = self.own_clusters
-        clusters = AgentSet(own, random=model.random) if own else None
         if phase is None or not self.instruments:
-            if clusters is not None:
-                clusters.do("receive_management", 0.0)
-                clusters.do("receive_demonstrator", 0.0)
-                clusters.do("step")
+            for c in own:
+                c.receive_management(0.0)
+                c.receive_demonstrator(0.0)
+                c.step()
             return
         value_added = firms.by_cell(firms.value_added, e.n_regions, e.n_sectors).sum(axis=1)
         shape = (len(self.ledger.regions), len(self.instrument_names))
@@ -246,8 +249,8 @@ class Policy:
             book_payments(self.ledger, self.received, self.instruments, year, payments)
         top_up = self.coordinator.eu_paid - eu_before
         book_eu_top_up(self.ledger, self.received, self.instruments, year, top_up)
-        if clusters is not None:
-            clusters.do("step")
+        for c in own:
+            c.step()
 
     def _enter_phase(
         self, model, phase: PolicyPhase | None, year: int, rng: np.random.Generator
