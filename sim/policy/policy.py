@@ -213,8 +213,7 @@ class Policy:
         if phase is not self.phase:
             self._enter_phase(model, phase, year, model.streams.get(self.stream, year))
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
-        # the clusters step one by one (a step reads only its own cluster): an AgentSet
-        # built every year costs more than their steps
+        # clusters step one by one: an AgentSet built every year costs more than their steps
         own = self.own_clusters
         if phase is None or not self.instruments:
             for c in own:
