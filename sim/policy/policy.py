@@ -213,13 +213,13 @@ class Policy:
         if phase is not self.phase:
             self._enter_phase(model, phase, year, model.streams.get(self.stream, year))
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
-        # clusters step one by one: an AgentSet built every year costs more than their steps
         own = self.own_clusters
+        clusters = AgentSet(own, random=model.random) if own else None
         if phase is None or not self.instruments:
-            for c in own:
-                c.receive_management(0.0)
-                c.receive_demonstrator(0.0)
-                c.step()
+            if clusters is not None:
+                clusters.do("receive_management", 0.0)
+                clusters.do("receive_demonstrator", 0.0)
+                clusters.do("step")
             return
         value_added = firms.by_cell(firms.value_added, e.n_regions, e.n_sectors).sum(axis=1)
         shape = (len(self.ledger.regions), len(self.instrument_names))
@@ -248,8 +248,8 @@ class Policy:
             book_payments(self.ledger, self.received, self.instruments, year, payments)
         top_up = self.coordinator.eu_paid - eu_before
         book_eu_top_up(self.ledger, self.received, self.instruments, year, top_up)
-        for c in own:
-            c.step()
+        if clusters is not None:
+            clusters.do("step")
 
     def _enter_phase(
         self, model, phase: PolicyPhase | None, year: int, rng: np.random.Generator
