@@ -52,16 +52,14 @@ class YearPlan:
     coordinator: Coordinator
     draws: KeyedDraws
     # read once per planned year, at the first request (see sim.policy.applications)
-    _applicants: dict[int, StageApplicants] = field(default_factory=dict, init=False, repr=False)
+    _applicants: StageApplicants | None = field(default=None, init=False, repr=False)
     _by_region: dict[int, list[Cluster]] | None = field(default=None, init=False, repr=False)
 
-    def applicants(self, model, stage: int) -> StageApplicants:
-        """The running projects of ``stage``, tabulated at the first request of the year."""
-        if stage not in self._applicants:
-            self._applicants[stage] = StageApplicants(
-                model, self.running, stage, self.spearheads, self.draws
-            )
-        return self._applicants[stage]
+    def applicants(self, model) -> StageApplicants:
+        """The running projects of every stage, tabulated at the first request of the year."""
+        if self._applicants is None:
+            self._applicants = StageApplicants(model, self.running, self.spearheads, self.draws)
+        return self._applicants
 
     def clusters_of(self, region: int) -> list[Cluster]:
         """The clusters of ``region``, in the order of ``clusters``."""
@@ -147,8 +145,8 @@ class Government(mesa.Agent):
 
     def applications(self, inst: Instrument) -> Applications:
         """Running projects of the instrument's stage in this region not yet funded."""
-        table = self.plan.applicants(self.model, inst.stage)
-        return table.of_region(self.region, self.model.firms.grant_funder, inst.index)
+        table = self.plan.applicants(self.model)
+        return table.of_region(inst.stage, self.region, self.model.firms.grant_funder, inst.index)
 
     def select(
         self,
