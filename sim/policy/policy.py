@@ -92,7 +92,7 @@ class Policy:
     @property
     def own_clusters(self) -> list:
         """The clusters of the regions this policy governs."""
-        return [c for c in self.pool.clusters if self.governs[c.region]]
+        return list(self.pool.governed(self.governs))
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -213,8 +213,7 @@ class Policy:
         if phase is not self.phase:
             self._enter_phase(model, phase, year, model.streams.get(self.stream, year))
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
-        own = self.own_clusters
-        clusters = AgentSet(own, random=model.random) if own else None
+        clusters = self.pool.agents(self.governs, model.random)
         if phase is None or not self.instruments:
             if clusters is not None:
                 clusters.do("receive_management", 0.0)
