@@ -125,19 +125,23 @@ class Government(mesa.Agent):
         if len(ids) == 0:
             return 0.0
         firms = self.model.firms
+        if firms.n == 0:
+            return 0.0
         pos = np.searchsorted(firms.firm_id, ids)
-        pos = np.minimum(pos, max(firms.n - 1, 0))
-        alive = (firms.n > 0) & (firms.firm_id[pos] == ids)
-        pos, amounts = pos[alive], amounts[alive]
-        still = (firms.project_stage[pos] == inst.stage) & (firms.grant_funder[pos] < 0)
+        np.minimum(pos, firms.n - 1, out=pos)
+        # the firm is alive, its project still in the stage and not yet funded this year
+        still = firms.firm_id[pos] == ids
+        still &= firms.project_stage[pos] == inst.stage
+        still &= firms.grant_funder[pos] < 0
         pos, amounts = pos[still], amounts[still]
         total = float(amounts.sum())
         if total > money:  # only if a budget fell short of its projection
             amounts = amounts * (max(money, 0.0) / total)
+            total = float(amounts.sum())
         funded = amounts > 0
         firms.grant[pos[funded]] = amounts[funded]
         firms.grant_funder[pos[funded]] = inst.index
-        return float(amounts.sum())
+        return total
 
     def due_later(self, inst: Instrument) -> float:
         """Installments of ``inst`` still owed after the coming year."""
