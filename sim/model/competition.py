@@ -181,7 +181,9 @@ def compete(
     firms.value_added[:] = value_added
     np.multiply(firms.cash, 1.0 - p.payout, out=firms.cash, where=firms.cash > 0)
     firms.cash += profit
-    firms.loss_years[:] = np.where(profit < 0, firms.loss_years + 1, 0)
+    loss_years = firms.loss_years
+    loss_years += 1
+    loss_years *= profit < 0  # a year without loss starts the count again
     return own_rd
 
 
