@@ -132,18 +132,19 @@ def starters(
     """
     if p.start_rate == 0.0:  # every chance is 0: nobody starts, nothing to draw
         return np.zeros(0, dtype=np.intp)
-    idle = np.flatnonzero((firms.project_stage == NO_PROJECT) & (firms.cash > 0))
-    intensity = knowledge_intensity(firms, idle)
-    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
+    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
+    intensity = knowledge_intensity(firms)
+    p_start = 2.0 * p.start_rate * intensity
+    intensity += p.knowledge_half
+    p_start /= intensity
     if expected_support is not None:
-        response = 1.0 + p.start_response * expected_support.ravel()
-        p_start *= response.take(firms.cell(n_sectors).take(idle))
+        response = 1.0 + p.start_response * expected_support.ravel()  # per cell
+        p_start *= response.take(firms.cell(n_sectors))
     np.minimum(p_start, 1.0, out=p_start)
     # a chance of 0 needs no draw (uniforms are above 0)
-    possible = p_start > 0
-    candidates = idle[possible]
+    candidates = np.flatnonzero(idle & (p_start > 0))
     chance = draws.uniform(Draw.START, firms.key[candidates])
-    return candidates[chance < p_start[possible]]
+    return candidates[chance < p_start[candidates]]
 
 
 def innovate(

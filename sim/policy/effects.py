@@ -67,5 +67,7 @@ def cluster_knowledge(
     output = np.bincount(of_member, firms.value_added[member], k)
     intensity = np.divide(stock, output, out=np.zeros(k), where=output > 0)
     collaboration = np.array([c.collaboration for c in clusters])
+    extra = np.zeros(firms.n)
     weight = cluster_spillover * collaboration * intensity
-    return np.append(weight, 0.0).take(firms.cluster)  # the last entry: firms in no cluster
+    extra[member] = weight.take(of_member)
+    return extra
