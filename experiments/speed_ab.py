@@ -84,6 +84,7 @@ def probe(name: str) -> dict:
     arrays += [events[k] for events in rec._events for k in sorted(events)]
     if model.policy is not None:
         ledger = model.policy.ledger
+        ledger = ledger() if callable(ledger) else ledger  # policy_scope=focal: the sum
         arrays += [getattr(ledger, k) for k in ("new", "taxed", "committed", "disbursed")]
         digest.update(repr(sorted(model.policy.indicators(model).items())).encode())
     for a in arrays:

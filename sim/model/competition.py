@@ -111,8 +111,8 @@ def compete(
     """
     n_sectors = economy.n_sectors
     # intp indices: every lookup and sum below uses them without a cast
-    s = firms.sector.astype(np.intp)
-    region = firms.region.astype(np.intp)
+    s = firms.sector_index()
+    region = firms.region_index()
     cell = firms.cell(n_sectors)  # one flat region-sector index for every table lookup
     premium = scarcity_premium(rca, tightness, p, None if start is None else start[0])
     # competitiveness: productivity net of the local cost of specialised labour,
@@ -181,7 +181,9 @@ def compete(
     firms.value_added[:] = value_added
     np.multiply(firms.cash, 1.0 - p.payout, out=firms.cash, where=firms.cash > 0)
     firms.cash += profit
-    firms.loss_years[:] = np.where(profit < 0, firms.loss_years + 1, 0)
+    loss_years = firms.loss_years
+    loss_years += 1
+    loss_years *= profit < 0  # a year without loss starts the count again
     return own_rd
 
 

@@ -75,7 +75,10 @@ def exits(firms: Firms, p: Demography, draws: KeyedDraws) -> np.ndarray:
     ``loss_years`` years running, or by infant mortality with probability
     ``infant_hazard * exp(-age / infant_fade)``.
     """
-    hazard = p.infant_hazard * np.exp(-firms.age / p.infant_fade)
+    # ages are whole years: the hazard of each age once, not an exp per firm
+    age = firms.age.astype(np.intp)
+    ages = -np.arange(int(age.max(initial=0)) + 1) / p.infant_fade
+    hazard = (p.infant_hazard * np.exp(ages)).take(age)
     return (
         (firms.employment < p.exit_size)
         | (firms.loss_years >= p.loss_years)
@@ -153,7 +156,7 @@ def enter(
     remove keep their numbers. Sizes are ``exit_size`` plus an exponential.
     """
     R, S = weights.shape
-    per_region = np.bincount(firms.region, minlength=R)
+    per_region = np.bincount(firms.region_index(), minlength=R)
     rate = (p.entry_rate * per_region)[:, None] * weights
     chance = draws.uniform(Draw.ENTRY_COUNT, cell_keys(R * S))
     counts = poisson_quantile(chance, rate.ravel()).astype(np.int64)

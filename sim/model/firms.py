@@ -85,7 +85,8 @@ class Firms:
     def _refresh(self) -> None:
         for name, arr in self._data.items():
             setattr(self, name, arr[: self.n])
-        self._cells: tuple[int, np.ndarray] | None = None
+        # index columns derived from region and sector, kept until the population changes
+        self._derived: dict[object, np.ndarray] = {}
 
     def __deepcopy__(self, memo: dict) -> Firms:
         # the attribute views must point into the copy's own columns
@@ -157,11 +158,26 @@ class Firms:
         Computed once between two changes of the population (a firm's region and
         sector never change), as ``intp`` so that lookups and sums need no cast.
         """
-        if self._cells is None or self._cells[0] != n_sectors:
-            cells = self.region.astype(np.intp) * n_sectors + self.sector
-            cells.flags.writeable = False
-            self._cells = (n_sectors, cells)
-        return self._cells[1]
+        if n_sectors not in self._derived:
+            self._derived[n_sectors] = self.region_index() * n_sectors + self.sector
+        return self._read_only(n_sectors)
+
+    def sector_index(self) -> np.ndarray:
+        """The ``sector`` column as ``intp`` (read-only), kept like :meth:`cell`."""
+        if "sector" not in self._derived:
+            self._derived["sector"] = self.sector.astype(np.intp)
+        return self._read_only("sector")
+
+    def region_index(self) -> np.ndarray:
+        """The ``region`` column as ``intp`` (read-only), kept like :meth:`cell`."""
+        if "region" not in self._derived:
+            self._derived["region"] = self.region.astype(np.intp)
+        return self._read_only("region")
+
+    def _read_only(self, name: object) -> np.ndarray:
+        index = self._derived[name]
+        index.flags.writeable = False
+        return index
 
     def by_cell(self, values: np.ndarray | None, n_regions: int, n_sectors: int) -> np.ndarray:
         """Sum ``values`` (or count firms if None) per region and sector, shape (R, S)."""

@@ -71,7 +71,7 @@ def learn(
 
     # log(1 + k) keeps a firm whose output collapsed from leaping ahead
     absorbed_log = np.log1p(knowledge_intensity(firms))
-    s = firms.sector.astype(np.intp)
+    s = firms.sector_index()
     mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
         np.bincount(s, firms.value_added, S), 1e-12
     )

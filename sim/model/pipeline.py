@@ -21,7 +21,7 @@ from sim.model.expectations import observed_rate
 from sim.model.firms import NO_PROJECT, Firms
 from sim.model.knowledge import knowledge_intensity
 from sim.model.params import Innovation
-from sim.model.stages import Cause, Event, Stage
+from sim.model.stages import Cause, Event, EventLog, Stage
 from sim.model.streams import Draw, KeyedDraws
 
 
@@ -118,6 +118,35 @@ def _choose(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum((cum < (u * cum[:, -1])[:, None]).sum(axis=1), weights.shape[1] - 1)
 
 
+def starters(
+    firms: Firms,
+    n_sectors: int,
+    p: Innovation,
+    draws: KeyedDraws,
+    expected_support: np.ndarray | None,
+) -> np.ndarray:
+    """Positions of the idle firms with positive cash that start a project this year.
+
+    ``P(start) = min(2 start_rate k / (k + knowledge_half) * (1 + start_response * x_rs), 1)``
+    with ``k`` the knowledge intensity and ``x`` the support the firm expects in its cell.
+    """
+    if p.start_rate == 0.0:  # every chance is 0: nobody starts, nothing to draw
+        return np.zeros(0, dtype=np.intp)
+    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
+    intensity = knowledge_intensity(firms)
+    p_start = 2.0 * p.start_rate * intensity
+    intensity += p.knowledge_half
+    p_start /= intensity
+    if expected_support is not None:
+        response = 1.0 + p.start_response * expected_support.ravel()  # per cell
+        p_start *= response.take(firms.cell(n_sectors))
+    np.minimum(p_start, 1.0, out=p_start)
+    # a chance of 0 needs no draw (uniforms are above 0)
+    candidates = np.flatnonzero(idle & (p_start > 0))
+    chance = draws.uniform(Draw.START, firms.key[candidates])
+    return candidates[chance < p_start[candidates]]
+
+
 def innovate(
     firms: Firms,
     economy: Economy,
@@ -149,19 +178,8 @@ def innovate(
         The year's :class:`Outcome`.
     """
     n = firms.n
-    log = _EventLog()
-    intensity = knowledge_intensity(firms)
-
-    # starts: idle firms with positive cash; a chance of 0 needs no draw (uniforms are above 0)
-    idle = (firms.project_stage == NO_PROJECT) & (firms.cash > 0)
-    p_start = 2.0 * p.start_rate * intensity / (intensity + p.knowledge_half)
-    if expected_support is not None:
-        own_cell = firms.cell(economy.n_sectors)
-        p_start = p_start * (1.0 + p.start_response * expected_support.ravel().take(own_cell))
-    p_start = np.minimum(p_start, 1.0)
-    candidates = np.flatnonzero(idle & (p_start > 0))
-    chance = draws.uniform(Draw.START, firms.key[candidates])
-    starting = candidates[chance < p_start[candidates]]
+    log = EventLog()
+    starting = starters(firms, economy.n_sectors, p, draws, expected_support)
     target = firms.sector[starting].copy()
     diversify = draws.uniform(Draw.DIVERSIFY, firms.key[starting]) < p.diversification
     movers = starting[diversify]
@@ -220,7 +238,7 @@ def innovate(
     st = firms.project_stage[ending].astype(np.intp)
     base = np.asarray(p.success)[st]
     logit = np.log(base / (1.0 - base))
-    logit += p.success_knowledge * intensity[ending]
+    logit += p.success_knowledge * knowledge_intensity(firms, ending)
     logit += p.success_relatedness * (
         economy.relatedness[firms.sector[ending], firms.project_target[ending]] - 1.0
     )
@@ -247,11 +265,13 @@ def innovate(
         "region": firms.region[spin].copy(),
         "sector": firms.project_target[spin].copy(),
         # the new establishment starts with its parent's knowledge intensity
-        "intensity": intensity[spin],
+        "intensity": knowledge_intensity(firms, spin),
         "parent": firms.key[spin].copy(),
     }
     firms.project_stage[finished] = NO_PROJECT
-    paid_funder = np.where(paid_grant > 0, firms.grant_funder, -1).astype(np.int16)
+    paid_funder = np.full(n, -1, dtype=np.int16)
+    funded = payers[paid_grant[payers] > 0]
+    paid_funder[funded] = firms.grant_funder[funded]
     # a reserved grant is for one year's payment only
     firms.grant[:] = 0.0
     firms.grant_funder[:] = -1
@@ -266,35 +286,3 @@ def innovate(
         support_rate,
         support_seen,
     )
-
-
-class _EventLog:
-    """Collects the year's project events as column chunks."""
-
-    def __init__(self):
-        self.chunks: list[dict[str, np.ndarray]] = []
-
-    def add(
-        self, firms: Firms, idx: np.ndarray, event: Event, year: int, cause: Cause = Cause.NONE
-    ) -> None:
-        if len(idx) == 0:
-            return
-        self.chunks.append(
-            {
-                "year": np.full(len(idx), year, dtype=np.int32),
-                "firm_id": firms.firm_id[idx].copy(),
-                "region": firms.region[idx].copy(),
-                "sector": firms.sector[idx].copy(),
-                "target_sector": firms.project_target[idx].copy(),
-                "stage": firms.project_stage[idx].astype(np.int8),
-                "event": np.full(len(idx), event, dtype=np.int8),
-                "cause": np.full(len(idx), cause, dtype=np.int8),
-                "funder": firms.grant_funder[idx].copy(),
-                "grant": firms.grant[idx].copy(),
-            }
-        )
-
-    def columns(self) -> dict[str, np.ndarray]:
-        if not self.chunks:
-            return {}
-        return {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}

@@ -8,6 +8,12 @@ below name them in projects.parquet.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.firms import Firms
 
 
 class Stage(IntEnum):
@@ -43,3 +49,38 @@ N_STAGES = len(Stage)
 STAGES = ("rd", "demonstration", "industrialisation", "marketisation")
 EVENTS = tuple(e.name.lower() for e in Event)
 CAUSES = ("", "money", "failure")
+
+
+class EventLog:
+    """Collects the year's project events as column chunks (the pipeline's, sim.model.pipeline)."""
+
+    def __init__(self):
+        self.chunks: list[dict[str, np.ndarray]] = []
+
+    def add(
+        self, firms: Firms, idx: np.ndarray, event: Event, year: int, cause: Cause = Cause.NONE
+    ) -> None:
+        """One event of the firms at positions ``idx`` (an integer array), as they are now."""
+        if len(idx) == 0:
+            return
+        # integer indexing copies: the rows keep the values of this moment
+        self.chunks.append(
+            {
+                "year": np.full(len(idx), year, dtype=np.int32),
+                "firm_id": firms.firm_id[idx],
+                "region": firms.region[idx],
+                "sector": firms.sector[idx],
+                "target_sector": firms.project_target[idx],
+                "stage": firms.project_stage[idx].astype(np.int8),
+                "event": np.full(len(idx), event, dtype=np.int8),
+                "cause": np.full(len(idx), cause, dtype=np.int8),
+                "funder": firms.grant_funder[idx],
+                "grant": firms.grant[idx],
+            }
+        )
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The year's events, one array per column (empty without events)."""
+        if not self.chunks:
+            return {}
+        return {k: np.concatenate([c[k] for c in self.chunks]) for k in self.chunks[0]}

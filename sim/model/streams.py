@@ -161,12 +161,10 @@ class KeyedDraws:
         """Laplace(0, 1) deviates: ``-sign(v) log(1 - 2|v|)`` with ``v = u - 1/2``."""
         v = self.uniform(draw, keys)
         v -= 0.5
-        sign = np.sign(v)
-        np.abs(v, out=v)
-        v *= -2.0
-        np.log1p(v, out=v)
-        v *= sign
-        return np.negative(v, out=v)
+        magnitude = np.abs(v)
+        magnitude *= -2.0
+        np.log1p(magnitude, out=magnitude)  # <= 0: the deviate is it with the sign of v
+        return np.copysign(magnitude, v, out=magnitude)
 
     def exponential(self, draw: int, keys: np.ndarray) -> np.ndarray:
         """Exponential(1) deviates: ``-log(u)``."""

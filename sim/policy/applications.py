@@ -1,9 +1,9 @@
-"""The year's applications: the running projects of each stage, tabulated once per planned year.
+"""The year's applications: the running projects of every stage, tabulated once per planned year.
 
 For each of its stage instruments a government asks which running projects of its
 region are in the instrument's stage and not yet funded. Instead of scanning every
-running project region x instrument times, the year's plan tabulates the projects of
-a stage once, grouped by region (in firm order within a region), with what a
+running project region x instrument times, the year's plan tabulates the running
+projects once, grouped by stage and region (in firm order within a group), with what a
 government reads of them; a government takes its region's rows and leaves out those
 funded since the table was made (``grant_funder >= 0``). Every column is a function of
 the project alone, so the rows are the numbers a scan would give.
@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.model.knowledge import knowledge_intensity
 from sim.model.pipeline import stage_cost
+from sim.model.stages import N_STAGES
 from sim.model.streams import Draw, KeyedDraws
 
 
@@ -47,12 +48,11 @@ class Applications:
 
 
 class StageApplicants:
-    """Every running project of one stage, grouped by region, read once per planned year.
+    """Every running project, grouped by stage and region, read once per planned year.
 
     Args:
         model: The model (firms, economy, markets, the pipeline's parameters).
         running: Positions of the firms running a project, ascending.
-        stage: The stage (:class:`sim.model.stages.Stage`).
         spearheads: Region index -> its spearhead value chains.
         draws: The planned year's keyed draws (evaluation errors).
     """
@@ -61,24 +61,24 @@ class StageApplicants:
         self,
         model,
         running: np.ndarray,
-        stage: int,
         spearheads: dict[int, list[int]],
         draws: KeyedDraws,
     ):
         firms, economy, p = model.firms, model.economy, model.dynamics.innovation
-        at_stage = running[firms.project_stage[running] == stage]
-        # stable: within a region the projects keep their firm order
-        region = firms.region[at_stage]
-        order = np.argsort(region, kind="stable")
-        idx = at_stage[order]
-        self.bounds = np.searchsorted(region[order], np.arange(economy.n_regions + 1))
+        self.n_regions = R = economy.n_regions
+        stage = firms.project_stage[running].astype(np.intp)
+        # stable: within a stage and region the projects keep their firm order
+        group = stage * R + firms.region[running]
+        order = np.argsort(group, kind="stable")
+        idx = running[order]
+        self.bounds = np.searchsorted(group[order], np.arange(N_STAGES * R + 1))
         self.draws = draws
         self.keys = firms.key[idx]
         self._errors: dict[int, np.ndarray] = {}
-        stages = np.full(len(idx), stage, dtype=np.intp)
+        stages = stage[order]
         target = firms.project_target[idx]
         base = np.asarray(p.success)[stages]
-        spearhead_cells = np.zeros((economy.n_regions, economy.n_sectors), dtype=bool)
+        spearhead_cells = np.zeros((R, economy.n_sectors), dtype=bool)
         for r, sectors in spearheads.items():
             spearhead_cells[r, sectors] = True
         # the columns of Applications, row by row of ``idx``
@@ -98,16 +98,22 @@ class StageApplicants:
             "cash": firms.cash[idx],
         }
 
-    def errors(self, instrument: int) -> np.ndarray:
-        """Evaluation errors of every row for the instrument of index ``instrument``."""
+    def errors(self, instrument: int, stage: int) -> np.ndarray:
+        """Evaluation errors of the rows of ``stage`` for the instrument of index ``instrument``."""
         if instrument not in self._errors:
-            self._errors[instrument] = self.draws.normal(Draw.EVALUATION + instrument, self.keys)
+            rows = self._rows(stage, 0, self.n_regions)
+            self._errors[instrument] = self.draws.normal(
+                Draw.EVALUATION + instrument, self.keys[rows]
+            )
         return self._errors[instrument]
 
-    def of_region(self, region: int, grant_funder: np.ndarray, instrument: int) -> Applications:
-        """The region's rows not funded yet (``grant_funder`` is the firms' column now)."""
-        rows = slice(self.bounds[region], self.bounds[region + 1])
-        errors = self.errors(instrument)[rows]
+    def of_region(
+        self, stage: int, region: int, grant_funder: np.ndarray, instrument: int
+    ) -> Applications:
+        """The region's rows of ``stage`` not yet funded (``grant_funder``: the firms' column)."""
+        rows = self._rows(stage, region, region + 1)
+        first = self.bounds[stage * self.n_regions]
+        errors = self.errors(instrument, stage)[rows.start - first : rows.stop - first]
         open_ = grant_funder[self.columns["index"][rows]] < 0
         if open_.all():  # nothing to leave out: views of the table
             return Applications(
@@ -117,3 +123,8 @@ class StageApplicants:
             **{name: column[rows][open_] for name, column in self.columns.items()},
             errors=errors[open_],
         )
+
+    def _rows(self, stage: int, first_region: int, end_region: int) -> slice:
+        """The rows of ``stage`` in regions ``first_region`` up to ``end_region`` (excluded)."""
+        at = stage * self.n_regions
+        return slice(int(self.bounds[at + first_region]), int(self.bounds[at + end_region]))

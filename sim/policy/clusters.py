@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from mesa.agent import AgentSet
 
 from sim.model.economy import Economy
 from sim.model.firms import NO_CLUSTER, Firms
@@ -110,6 +111,29 @@ class ClusterPool:
 
     def __init__(self):
         self.clusters: list[Cluster] = []
+        # (clusters so far, governed regions) -> those regions' clusters, and their AgentSet
+        self._governed: dict[tuple, list[Cluster]] = {}
+        self._agents: dict[tuple, AgentSet] = {}
+
+    def governed(self, governs: np.ndarray) -> list[Cluster]:
+        """The clusters of the regions where ``governs`` (R,) is true, in pool order."""
+        key = (len(self.clusters), governs.tobytes())
+        if key not in self._governed:
+            self._governed[key] = [c for c in self.clusters if governs[c.region]]
+        return self._governed[key]
+
+    def agents(self, governs: np.ndarray, random) -> AgentSet | None:
+        """:meth:`governed` as an AgentSet (None without clusters), kept until a cluster joins.
+
+        Args:
+            governs: (R,) the regions of a policy.
+            random: The model's ``random.Random``.
+        """
+        key = (len(self.clusters), governs.tobytes())
+        if key not in self._agents:
+            own = self.governed(governs)
+            self._agents[key] = AgentSet(own, random=random) if own else None
+        return self._agents[key]
 
     def form(self, model) -> list[Cluster]:
         """The clusters, formed from the model's current state if none has formed yet."""
@@ -128,11 +152,11 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
     for c in clusters:
         lookup[c.region * n_sectors + c.value_chain] = c.index
     cell = firms.cell(n_sectors)
-    own = lookup.take(cell)
-    # the project's target in the firm's region: its cell moved from sector to target
-    target = np.where(firms.project_stage >= 0, firms.project_target, firms.sector)
-    via_project = lookup.take(cell - firms.sector + target)
-    firms.cluster[:] = np.where(own >= 0, own, via_project)
+    own = lookup.take(cell, out=firms.cluster)
+    # outside a cluster of its own value chain, a firm with a project joins the cluster of
+    # the project's target in its region (its cell moved from sector to target)
+    via = np.flatnonzero((own < 0) & (firms.project_stage >= 0))
+    own[via] = lookup.take(cell[via] - firms.sector[via] + firms.project_target[via])
 
 
 def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: int) -> list[dict]:

@@ -31,13 +31,13 @@ def project_support(
     if not clusters:
         return None
     cp, pp = dynamics.clusters, dynamics.pilots
-    cost, bonus = np.ones(firms.n), np.zeros(firms.n)
-    member = firms.cluster >= 0
     collaboration = np.array([c.collaboration for c in clusters])
     demo_factor = np.array([c.demonstration_cost_factor() for c in clusters])
-    bonus[member] += (cp.success_effect * collaboration).take(firms.cluster[member])
+    # per cluster, plus a last entry that firms in no cluster (index -1) read: no bonus, no
+    # cost cut (``0.0 + x``: the sum a zero bonus plus the member's would make)
+    bonus = np.append(0.0 + cp.success_effect * collaboration, 0.0).take(firms.cluster)
     demo = firms.project_stage == Stage.DEMONSTRATION
-    cost[demo & member] *= demo_factor[firms.cluster[demo & member]]
+    cost = np.where(demo, np.append(demo_factor, 1.0).take(firms.cluster), 1.0)
     if coordinator.pilots:
         access = coordinator.access(
             firms.region[demo], firms.project_target[demo], economy.eu_priority

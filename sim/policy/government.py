@@ -52,16 +52,14 @@ class YearPlan:
     coordinator: Coordinator
     draws: KeyedDraws
     # read once per planned year, at the first request (see sim.policy.applications)
-    _applicants: dict[int, StageApplicants] = field(default_factory=dict, init=False, repr=False)
+    _applicants: StageApplicants | None = field(default=None, init=False, repr=False)
     _by_region: dict[int, list[Cluster]] | None = field(default=None, init=False, repr=False)
 
-    def applicants(self, model, stage: int) -> StageApplicants:
-        """The running projects of ``stage``, tabulated at the first request of the year."""
-        if stage not in self._applicants:
-            self._applicants[stage] = StageApplicants(
-                model, self.running, stage, self.spearheads, self.draws
-            )
-        return self._applicants[stage]
+    def applicants(self, model) -> StageApplicants:
+        """The running projects of every stage, tabulated at the first request of the year."""
+        if self._applicants is None:
+            self._applicants = StageApplicants(model, self.running, self.spearheads, self.draws)
+        return self._applicants
 
     def clusters_of(self, region: int) -> list[Cluster]:
         """The clusters of ``region``, in the order of ``clusters``."""
@@ -127,19 +125,23 @@ class Government(mesa.Agent):
         if len(ids) == 0:
             return 0.0
         firms = self.model.firms
+        if firms.n == 0:
+            return 0.0
         pos = np.searchsorted(firms.firm_id, ids)
-        pos = np.minimum(pos, max(firms.n - 1, 0))
-        alive = (firms.n > 0) & (firms.firm_id[pos] == ids)
-        pos, amounts = pos[alive], amounts[alive]
-        still = (firms.project_stage[pos] == inst.stage) & (firms.grant_funder[pos] < 0)
+        np.minimum(pos, firms.n - 1, out=pos)
+        # the firm is alive, its project still in the stage and not yet funded this year
+        still = firms.firm_id[pos] == ids
+        still &= firms.project_stage[pos] == inst.stage
+        still &= firms.grant_funder[pos] < 0
         pos, amounts = pos[still], amounts[still]
         total = float(amounts.sum())
         if total > money:  # only if a budget fell short of its projection
             amounts = amounts * (max(money, 0.0) / total)
+            total = float(amounts.sum())
         funded = amounts > 0
         firms.grant[pos[funded]] = amounts[funded]
         firms.grant_funder[pos[funded]] = inst.index
-        return float(amounts.sum())
+        return total
 
     def due_later(self, inst: Instrument) -> float:
         """Installments of ``inst`` still owed after the coming year."""
@@ -147,8 +149,8 @@ class Government(mesa.Agent):
 
     def applications(self, inst: Instrument) -> Applications:
         """Running projects of the instrument's stage in this region not yet funded."""
-        table = self.plan.applicants(self.model, inst.stage)
-        return table.of_region(self.region, self.model.firms.grant_funder, inst.index)
+        table = self.plan.applicants(self.model)
+        return table.of_region(inst.stage, self.region, self.model.firms.grant_funder, inst.index)
 
     def select(
         self,
@@ -169,8 +171,10 @@ class Government(mesa.Agent):
             perceived = additionality(
                 perceived, apps.cash, apps.due, inst.co_financing, inst.launch_bonus()
             )
-        roadmaps = [c.roadmap for c in self._clusters() if c.roadmap is not None]
-        weight = partnership_weight(roadmaps, plan.year, inst.stage)
+        weight = 1.0  # the partnership pot of a rule that names spearheads follows roadmaps
+        if plan.rule.names_spearheads:
+            roadmaps = [c.roadmap for c in self._clusters() if c.roadmap is not None]
+            weight = partnership_weight(roadmaps, plan.year, inst.stage)
         pots = plan.rule.pots(apps.spearhead, apps.challenge, money, weight)
         funded = award(perceived, now, later, money, room_later, pots)
         # aiming at additionality, a government funds nothing it sees adding nothing (they

@@ -92,7 +92,7 @@ class Policy:
     @property
     def own_clusters(self) -> list:
         """The clusters of the regions this policy governs."""
-        return [c for c in self.pool.clusters if self.governs[c.region]]
+        return list(self.pool.governed(self.governs))
 
     # ---- the model's hooks ---------------------------------------------------------
     def setup(self, model) -> None:
@@ -170,14 +170,17 @@ class Policy:
         firms, e = model.firms, model.economy
         t = self.ledger.t(year)
         n_inst = len(self.instrument_names)
-        paid = (outcome.paid_funder >= 0) & self.governs[firms.region]
+        region = firms.region_index()
+        paid = outcome.paid_funder >= 0
+        if not self.governs.all():
+            paid &= self.governs.take(region)
         if n_inst and paid.any():
-            key = firms.region[paid] * n_inst + outcome.paid_funder[paid]
+            key = region[paid] * n_inst + outcome.paid_funder[paid]
             sums = np.bincount(key, outcome.paid_grant[paid], e.n_regions * n_inst)
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
             self.received["firms"] += float(outcome.paid_grant[paid].sum())
         self._book_tax(model, t, year)
-        self.deadweight.count(firms.region, e.n_regions, outcome)
+        self.deadweight.count(region, e.n_regions, outcome)
         for inst in self.instruments:
             if isinstance(inst, IndustrialisationSupport) and inst.loan:
                 self.written_off += settle_loan(
@@ -194,7 +197,7 @@ class Policy:
             return
         firms, R = model.firms, model.economy.n_regions
         new = self.ledger.new[t, :R]
-        taxed, raised = funding.book_tax(self._levied, new, firms.value_added, firms.region)
+        taxed, raised = funding.book_tax(self._levied, new, firms.value_added, firms.region_index())
         self.ledger.taxed[t, :R] = taxed
         mcpf = self.scenario.phase_at(year).budget.mcpf
         self.excess_burden += funding.excess_burden(raised, mcpf)
@@ -204,15 +207,13 @@ class Policy:
         """Commit the budget of ``year``: new money, commitments first, then new awards."""
         e, firms = model.economy, model.firms
         # the planned year's streams, also when the first year is planned at setup
-        rng = model.streams.get(self.stream, year)
         draws = model.streams.keyed(year)
         self.pool.form(model)
         phase = self.scenario.phase_at(year)
         if phase is not self.phase:
-            self._enter_phase(model, phase, year, rng)
+            self._enter_phase(model, phase, year, model.streams.get(self.stream, year))
         assign_members(firms, self.clusters, e.n_regions, e.n_sectors)
-        own = self.own_clusters
-        clusters = AgentSet(own, random=model.random) if own else None
+        clusters = self.pool.agents(self.governs, model.random)
         if phase is None or not self.instruments:
             if clusters is not None:
                 clusters.do("receive_management", 0.0)

@@ -91,6 +91,8 @@ def perceive(
     ``errors`` are the standard normal deviates ``z`` of the applications (keyed by
     firm, year and instrument, sim.model.streams).
     """
+    if not followed.any():  # the same numbers: noise * (1 - effect * 0) is noise
+        return quality + noise * errors
     scale = noise * (1.0 - account_manager_effect * followed)
     return quality + scale * errors
 
