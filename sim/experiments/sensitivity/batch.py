@@ -33,7 +33,7 @@ from sim.experiments.sensitivity.design import sample
 from sim.experiments.sensitivity.evaluate import PointEvaluator
 from sim.experiments.sensitivity.study import Study, read_study
 from sim.experiments.sweep import natural_key
-from sim.outputs.atomic import mark_complete, write_json, write_text
+from sim.outputs.atomic import COMPLETE_MARKER, mark_complete, write_json, write_text
 
 POINTS = "points.jsonl"
 STUDY = "study.json"
@@ -103,6 +103,7 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     journal = out_dir / POINTS
     done = finished_points(sweep_dir, record)
+    (out_dir / COMPLETE_MARKER).unlink(missing_ok=True)  # an earlier launch's: running again
     write_json(out_dir / STUDY, record)
     # a line cut short by a kill is dropped, so that the next one starts on a line of its own
     own = read_points(journal)
