@@ -165,7 +165,7 @@ def effects(policy_model, reference_model) -> list[tuple[str, float]]:
 
 def baseline_statistics(model, years: int) -> dict[str, float]:
     """The validation statistics of a finished run with a firm panel (module docstring)."""
-    # imported here: scipy.stats (about half a second per process) is needed by studies of
+    # imported here: scipy.stats (about 0.4 s of a process's imports) is needed by studies of
     # the baseline only, and a study of the policy effect alone does not wait for it
     from sim.validation import stylised_facts as facts
     from sim.validation.table import GAIN_HORIZON, GALTON_LAG, MIN_TAIL, TAIL_FRACTION
