@@ -6,10 +6,11 @@ tiny economy (a smoke test, not a benchmark); ``--out FILE.json`` saves the figu
 What is timed: the whole command ``s3sim -m +experiment=sensitivity_morris`` (the Hydra
 joblib launcher, every start-up included) with 1 and with 2 workers, for studies of 8 and
 48 runs of the default economy. Each sample point runs ``bottom_up`` and ``targeted`` on the
-same seed (2 runs); the points are split into batches, each a Hydra job that imports once
-and runs its points one after the other. The varied parameters (``scenario.selection.
-evaluation_noise``, ``dynamics.knowledge.productivity_noise`` and the dummy) barely change
-a run's cost, so every run is about the same work.
+same seed (2 runs); the study's default ``sensitivity.batches=auto`` launches one Hydra job
+per worker, which imports once and claims one point after the other until none is left.
+The varied parameters (``scenario.selection.evaluation_noise``,
+``dynamics.knowledge.productivity_noise`` and the dummy) barely change a run's cost, so
+every run is about the same work.
 
 * efficiency = T1 / (2 T2), the wall times of the same study with 1 and 2 workers, measured
   one after the other in this process (a ratio within one invocation, so a loaded machine
@@ -72,7 +73,7 @@ def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[st
         f"sensitivity.names={NAMES}",
         f"sensitivity.trajectories={trajectories}",
         "sensitivity.baseline=null",
-        f"sensitivity.batches={min(points, 8)}",
+        "sensitivity.batches=auto",
         "hydra/launcher=joblib",
         f"hydra.launcher.n_jobs={workers}",
         f"hydra.sweep.dir={sweep_dir}",

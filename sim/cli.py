@@ -155,7 +155,8 @@ def _app(cfg: DictConfig) -> None:
 
             # the file's values are in config now: the study's sampled keys win over them
             study = {**config, "params_file": None}
-            out = run_batch(study, HydraConfig.get().runtime.output_dir)
+            hydra_cfg = HydraConfig.get()
+            out = run_batch(study, hydra_cfg.runtime.output_dir, sweep_dir=hydra_cfg.sweep.dir)
         else:
             out = run(cfg, out_dir)
     except ConfigError as exc:

@@ -17,8 +17,7 @@ import pytest
 from sim.cli import build_model
 from sim.errors import ConfigError
 from sim.experiments.sensitivity.analysis import analyse, load_study
-from sim.experiments.sensitivity.batch import POINTS, compose_scenario, run_batch
-from sim.experiments.sensitivity.design import batch_rows
+from sim.experiments.sensitivity.batch import POINTS, compose_scenario, read_points, run_batch
 from sim.experiments.sensitivity.evaluate import PointEvaluator, set_key, with_values
 from sim.experiments.sensitivity.study import read_study
 from tests.test_sweeps_support import JOBLIB, run_command, script
@@ -32,14 +31,14 @@ PARAMETERS = [
 TINY = ["economy.n_firms=400", "years.start=2000", "years.end=2006", "years.burn_in=2"]
 
 
-def morris_command(sweep_dir, *extra):
+def morris_command(sweep_dir, *extra, batches=3):
     return [
         script("s3sim"),
         "-m",
         "+experiment=sensitivity_morris",
         f"sensitivity.names=[{','.join(PARAMETERS)}]",
         "sensitivity.trajectories=6",
-        "sensitivity.batches=3",
+        f"sensitivity.batches={batches}",
         *TINY,
         *JOBLIB,
         "hydra.launcher.n_jobs=2",
@@ -101,27 +100,40 @@ def test_morris_report_states_size_intervals_and_warnings(morris_study):
     assert (tmp / "via_report" / "sensitivity.md").read_text(encoding="utf-8") == text
 
 
+def journalled_rows(sweep_dir):
+    """The rows of every job's journal, each as often as it was journalled."""
+    return sorted(r for job in sweep_dir.glob(f"*/{POINTS}") for r in read_points(job))
+
+
 @pytest.mark.slow
 def test_killed_study_resumes_where_it_stopped(morris_study, tmp_path):
     sweep_dir, _ = morris_study
     full = load_study(sweep_dir)
-    # a copy of the study whose second batch was killed after one point, mid-line
+    assert journalled_rows(sweep_dir) == list(range(len(full.x)))  # each point exactly once
+    # a copy of the study whose busiest job was killed mid-line, two points after it had
+    # claimed them: the claims of the killed launch stay behind
     copy = tmp_path / "study"
     for batch in sorted(p for p in sweep_dir.iterdir() if p.is_dir() and p.name.isdigit()):
         target = copy / batch.name
         target.mkdir(parents=True)
         for name in ("study.json", POINTS, "_COMPLETE"):
             (target / name).write_bytes((batch / name).read_bytes())
-    killed = copy / "1"
+    killed = max(copy.iterdir(), key=lambda job: len(read_points(job / POINTS)))
     (killed / "_COMPLETE").unlink()
     lines = (killed / POINTS).read_text(encoding="utf-8").splitlines()
-    (killed / POINTS).write_text(lines[0] + "\n" + lines[1][:40], encoding="utf-8")
-    assert load_study(copy).missing
-    run_command(morris_command(copy), tmp_path)
+    lost = [json.loads(line)["row"] for line in lines[-2:]]
+    (killed / POINTS).write_text("\n".join(lines[:-2]) + "\n" + lines[-2][:40], encoding="utf-8")
+    stale = copy / ".claims" / "launch-1"
+    stale.mkdir(parents=True)
+    for row in lost:
+        (stale / str(row)).touch()
+    assert sorted(load_study(copy).missing) == sorted(lost)
+    # resumed with another number of jobs: one per worker
+    run_command(morris_command(copy, batches="auto"), tmp_path)
     resumed = load_study(copy)
     assert not resumed.missing
-    kept = [json.loads(line) for line in (copy / "0" / POINTS).read_text().splitlines()]
-    assert len(kept) == len(batch_rows(len(full.x), 3, 0))  # finished batches not rerun
+    assert journalled_rows(copy) == list(range(len(full.x)))  # finished points not rerun
+    assert not stale.exists()
     pd.testing.assert_frame_equal(resumed.y, full.y)  # same seed, same values, bit for bit
 
 
@@ -156,12 +168,6 @@ def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path):
             row = part.loc[f"x{i + 1}"]
             assert row["low"] <= expected <= row["high"], (index, i, row.to_dict(), expected)
             assert row["conf"] < 0.05  # narrow enough to separate the three parameters
-
-
-def test_batches_partition_the_sample():
-    rows = [list(batch_rows(103, 8, b)) for b in range(8)]
-    assert sorted(sum(rows, [])) == list(range(103))
-    assert {len(r) for r in rows} == {12, 13}
 
 
 def test_bad_study_stops_with_one_line():

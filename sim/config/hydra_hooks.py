@@ -15,7 +15,7 @@ the :class:`~sim.errors.ConfigError` is raised instead.
 
 Two hooks only save time: each config text is parsed once per process
 (:mod:`sim.config.parse_once`), and of a sensitivity study's jobs, which differ only in
-``sensitivity.batch``, the sweeper checks two instead of all before launching.
+``sensitivity.batch``, the sweeper checks the first instead of all before launching.
 """
 
 from __future__ import annotations
@@ -164,11 +164,11 @@ def _study_jobs(batch: Sequence[Sequence[str]]) -> bool:
 
 def _validate_batch(original, self: Sweeper, batch: Sequence[Sequence[str]]) -> None:
     # Hydra composes every job in the main process before launching any (serial work: a
-    # second per job or so). A study's jobs differ only in the integer sensitivity.batch,
-    # which composes the same whatever its value (the job itself checks its range), so
-    # composing the first and the last checks them all.
-    if len(batch) > 2 and _study_jobs(batch):
-        batch = [batch[0], batch[-1]]
+    # second per job or so, while the workers start). A study's jobs differ only in the
+    # integer sensitivity.batch, which composes the same whatever its value (the job itself
+    # checks its range), so composing the first checks them all.
+    if len(batch) > 1 and _study_jobs(batch):
+        batch = [batch[0]]
     return original(self, batch)
 
 

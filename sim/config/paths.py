@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim.config import study_jobs
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -19,3 +21,8 @@ def config_dir() -> Path:
         if (candidate / "config.yaml").is_file():
             return candidate
     raise FileNotFoundError(f"no configs/config.yaml beside or inside {_PACKAGE}")
+
+
+# ${study_jobs:...} in the study experiments resolves wherever the configs found here are
+# composed: the command, its sweep workers, and scripts or tests using Hydra's compose API
+study_jobs.register()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sensitivity.batch import POINTS, STUDY, read_points
-from sim.experiments.sweep import SweepError, natural_key
+from sim.experiments.sensitivity.batch import POINTS, STUDY, find_batches, read_points
+from sim.experiments.sweep import SweepError
 
 #: The index each method ranks parameters by, and the one shown beside it.
 PRIMARY = {"morris": "mu_star", "sobol": "ST"}
@@ -40,18 +39,6 @@ class StudyResults:
     seconds: np.ndarray
     missing: list[int] = field(default_factory=list)
     batches: int = 0
-
-
-def find_batches(sweep_dir: Path) -> list[Path]:
-    """Directories below ``sweep_dir`` (itself included) that hold a study.json."""
-    found = []
-    for root, dirs, files in os.walk(sweep_dir):
-        if STUDY in files:
-            found.append(Path(root))
-            dirs[:] = []
-        else:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-    return sorted(found, key=natural_key)
 
 
 def load_study(sweep_dir: str | Path) -> StudyResults:

@@ -27,7 +27,6 @@ import numpy as np
 
 from sim.errors import ConfigError
 from sim.experiments.sensitivity.study import DUMMY, Parameter, Study
-from sim.validation import stylised_facts as facts
 
 #: Validation statistics of the baseline (names as in the validation table).
 BASELINE_STATISTICS = (
@@ -166,6 +165,9 @@ def effects(policy_model, reference_model) -> list[tuple[str, float]]:
 
 def baseline_statistics(model, years: int) -> dict[str, float]:
     """The validation statistics of a finished run with a firm panel (module docstring)."""
+    # imported here: scipy.stats (about 0.4 s of a process's imports) is needed by studies of
+    # the baseline only, and a study of the policy effect alone does not wait for it
+    from sim.validation import stylised_facts as facts
     from sim.validation.table import GAIN_HORIZON, GALTON_LAG, MIN_TAIL, TAIL_FRACTION
 
     rec = model.recorder

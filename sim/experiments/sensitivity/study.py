@@ -53,7 +53,7 @@ class Study:
     policy: str | None = "targeted"
     reference: str | None = "bottom_up"
     validation_years: int = bounded(8, 2)
-    batches: int = bounded(64, 1)
+    batches: Any = "auto"
     batch: int = bounded(0, 0)
     confidence: float = bounded(0.95, 0.5, 1.0, high_open=True)
     resamples: int = bounded(1000, 10)
@@ -64,7 +64,12 @@ class Study:
             raise ConfigError(f"sensitivity.method = {self.method!r}: must be one of {METHODS}")
         if self.model not in MODELS:
             raise ConfigError(f"sensitivity.model = {self.model!r}: must be one of {MODELS}")
-        if self.batch >= self.batches:
+        jobs = self.batches
+        if jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+            raise ConfigError(
+                f"sensitivity.batches = {jobs!r}: must be auto or a whole number >= 1"
+            )
+        if jobs != "auto" and self.batch >= jobs:
             raise ConfigError(
                 f"sensitivity.batch = {self.batch}: must be below sensitivity.batches = "
                 f"{self.batches}"
