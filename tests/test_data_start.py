@@ -7,11 +7,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from sim.cli import build_model
 from sim.data import example_path
 from sim.metrics import rca
 from sim.model.competition import compete, scarcity_premium
+from sim.model.economy import Economy
 from sim.model.params import Competition
 from sim.model.streams import Streams
 from sim.model.world import WorldMarkets
@@ -176,3 +180,41 @@ def test_on_a_held_out_history_the_model_comes_near_persistence(tmp_path):
     drawn = errors["drawn (anchored=false, settle=0)"].loc["rca"]
     assert settled["model"] < 1.5 * settled["persistence"]
     assert settled["model"] < 0.75 * drawn["model"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    jobs=arrays(np.float64, (3, 26), elements=st.sampled_from([0.0, 3.0, 40.0, 900.0, 25_000.0])),
+    rest=arrays(np.float64, 26, elements=st.sampled_from([0.0, 500.0, 80_000.0])),
+    years=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
+)
+def test_settling_returns_every_cell_to_its_data_jobs_whatever_the_data(jobs, rest, years, seed):
+    """Any employment table: after settling, a cell holds its data jobs exactly or no firm.
+
+    Cells with data jobs may lose all their firms (a cell of 3 jobs is below the exit
+    size); a cell without data jobs never keeps one; the world markets are the start's.
+    """
+    from sim.config.assemble import build_economy
+    from sim.model.model import ClusterModel
+    from sim.model.params import Dynamics
+
+    jobs[0, 0] = max(jobs[0, 0], 40.0)  # at least one cell with jobs
+    spec = build_economy(compose_config([])).spec
+    economy = Economy.from_spec(
+        spec, employment=jobs, rest_of_world=rest, regions=["R0", "R1", "R2"]
+    )
+    economy.anchored, economy.settle = True, years
+    model = ClusterModel(economy, Dynamics(), seed=seed, start=2001, end=2001, burn_in=0,
+                         n_firms=600)  # fmt: skip
+    firms = model.firms
+    shape = (3, 26)
+    held = firms.by_cell(firms.employment, *shape)
+    occupied = firms.by_cell(None, *shape) > 0
+    np.testing.assert_allclose(held[occupied], jobs[occupied], rtol=1e-12)
+    assert not occupied[jobs == 0].any()
+    assert np.isfinite(firms.share).all() and (firms.share >= 0).all()
+    fresh = WorldMarkets(economy)
+    np.testing.assert_array_equal(model.markets.row_employment, fresh.row_employment)
+    model.run()  # and the first year runs from there
+    assert np.isfinite(model.recorder.employment).all()

@@ -86,4 +86,5 @@ class RegionalSpecialisation:
     def tightness(self) -> np.ndarray:
         """(R,) each region's share of the regions' employment over its share at the start."""
         share = self.jobs / self.jobs.sum()
-        return share / self.jobs_start
+        # a region without jobs at the start (possible from data) has no labour market to drain
+        return np.divide(share, self.jobs_start, out=np.ones_like(share), where=self.jobs_start > 0)
