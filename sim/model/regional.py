@@ -86,5 +86,8 @@ class RegionalSpecialisation:
     def tightness(self) -> np.ndarray:
         """(R,) each region's share of the regions' employment over its share at the start."""
         share = self.jobs / self.jobs.sum()
-        # a region without jobs at the start (possible from data) has no labour market to drain
-        return np.divide(share, self.jobs_start, out=np.ones_like(share), where=self.jobs_start > 0)
+        # a region without jobs at the start (possible from data) has no labour market to
+        # drain; one whose jobs are all gone has none left (its premium then reads no firm)
+        start = self.jobs_start
+        tight = np.divide(share, start, out=np.ones_like(share), where=start > 0)
+        return np.maximum(tight, 1e-12, out=tight)
