@@ -21,13 +21,9 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hydra import compose, initialize_config_dir
 
-from sim.config.paths import config_dir
-from sim.config.settings import to_container
-from sim.validation.backtest_command import compose_config
 from sim.validation.backtest_command import main as backtest
-from sim.validation.history import WORLD, write_history
+from sim.validation.history import held_out_history
 
 STARTS = {
     "anchored, settled (default)": [],
@@ -39,32 +35,11 @@ def held_out_errors(
     folder: Path, firms: int, seeds: int, to: int, history_seed: int
 ) -> dict[str, pd.DataFrame]:
     """Backtest errors of each start on a history written with ``history_seed``."""
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        synthetic = to_container(
-            compose(
-                "config",
-                overrides=[
-                    f"economy.n_firms={firms}",
-                    "years.start=2000",
-                    "years.end=2000",
-                    "years.burn_in=10",
-                    "seed=98",
-                ],
-            )  # fmt: skip
-        )
-    state = write_history(synthetic, folder / "state.csv")
-    regions = ",".join(r for r in state["region"].unique() if r != WORLD)
-    data = ["data.year=2000", f"data.regions=[{regions}]", f"data.reference={WORLD}",
-            f"economy.n_firms={firms}"]  # fmt: skip
-    truth = compose_config(
-        [f"data.path={folder / 'state.csv'}", *data, f"seed={history_seed}"], None, to
-    )
-    write_history(truth, folder / "history.csv")
+    data = held_out_history(folder, firms, to, seed=history_seed, burn_in=10)
     errors = {}
     for name, extra in STARTS.items():
         out = folder / f"start_{len(errors)}"
-        args = ["--to", str(to), "--seeds", str(seeds), "--out", str(out),
-                f"data.path={folder / 'history.csv'}", *data, *extra]  # fmt: skip
+        args = ["--to", str(to), "--seeds", str(seeds), "--out", str(out), *data, *extra]
         if backtest(args) != 0:
             raise SystemExit(f"backtest of {name} failed")
         errors[name] = pd.read_csv(out / "backtest_errors.csv").set_index("measure")

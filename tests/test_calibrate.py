@@ -134,26 +134,10 @@ def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path)
     adjustment above its starting point's neighbourhood ([0.5, 1.0]), and the fit must
     beat its starting point.
     """
-    from hydra import compose, initialize_config_dir
+    from sim.validation.history import held_out_history
 
-    from sim.config.paths import config_dir
-    from sim.config.settings import to_container
-    from sim.validation.backtest_command import compose_config
-    from sim.validation.history import write_history
-
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        synthetic = to_container(
-            compose("config", overrides=["economy.n_firms=10000", "years.start=2000",
-                                         "years.end=2000", "years.burn_in=3", "seed=98"])
-        )  # fmt: skip
-    start_state = write_history(synthetic, tmp_path / "state.csv")
-    regions = ",".join(r for r in start_state["region"].unique() if r != "WORLD")
-    data = ["data.year=2000", f"data.regions=[{regions}]", "data.reference=WORLD",
-            "economy.n_firms=10000"]  # fmt: skip
     truth = ["dynamics.competition.selection=1.2", "dynamics.competition.adjustment=0.85"]
-    config = compose_config([f"data.path={tmp_path / 'state.csv'}", *data, *truth, "seed=99"],
-                            None, 2008)  # fmt: skip
-    write_history(config, tmp_path / "history.csv")
+    data = held_out_history(tmp_path, n_firms=10_000, to=2008, overrides=truth)
     ranges = tmp_path / "ranges.yaml"
     ranges.write_text(
         "parameters:\n  dynamics.competition.selection: [0.3, 3.0]\n"
@@ -161,8 +145,7 @@ def test_recovers_known_parameters_from_a_history_written_by_the_model(tmp_path)
         "start:\n  dynamics.competition.selection: 0.5\n  dynamics.competition.adjustment: 0.45\n"
     )
     out = tmp_path / "fit"
-    history = f"data.path={tmp_path / 'history.csv'}"
-    code = calibrate([str(ranges), history, *data, "--to", "2008", "--trials", "20",
+    code = calibrate([str(ranges), *data, "--to", "2008", "--trials", "20",
                       "--seeds", "2", "--jobs", "2", "--out", str(out)])  # fmt: skip
     assert code == 0
     best = yaml.safe_load((out / "best.yaml").read_text())["parameters"]

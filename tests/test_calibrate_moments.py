@@ -16,26 +16,10 @@ from sim.validation.calibrate_moments import DEFAULT, FACTS, Moment, parse_momen
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A tiny economy's state in 2000 and its history 2001-2006, written by the model."""
-    from hydra import compose, initialize_config_dir
-
-    from sim.config.paths import config_dir
-    from sim.config.settings import to_container
-    from sim.validation.backtest_command import compose_config
-    from sim.validation.history import write_history
+    from sim.validation.history import held_out_history
 
     folder = tmp_path_factory.mktemp("history")
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        synthetic = to_container(
-            compose("config", overrides=["economy.n_firms=400", "years.start=2000",
-                                         "years.end=2000", "years.burn_in=3", "seed=98"])
-        )  # fmt: skip
-    state = write_history(synthetic, folder / "state.csv")
-    regions = ",".join(r for r in state["region"].unique() if r != "WORLD")
-    data = ["data.year=2000", f"data.regions=[{regions}]", "data.reference=WORLD",
-            "economy.n_firms=400"]  # fmt: skip
-    config = compose_config([f"data.path={folder / 'state.csv'}", *data, "seed=99"], None, 2006)
-    write_history(config, folder / "history.csv")
-    return folder, [f"data.path={folder / 'history.csv'}", *data]
+    return folder, held_out_history(folder, n_firms=400, to=2006)
 
 
 def test_facts_are_those_of_s3sim_validate_on_the_same_runs(history, tmp_path):
