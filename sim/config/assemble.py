@@ -94,8 +94,13 @@ class Assembly:
             ]
         )
 
-    def model(self) -> ClusterModel:
-        """A ready-to-run model (a new one, with a policy of its own, at each call)."""
+    def model(self, with_policy: bool = True) -> ClusterModel:
+        """A ready-to-run model (a new one, with a policy of its own, at each call).
+
+        Args:
+            with_policy: False for the model without any policy, to be forked
+                (sim.config.scenario_runs).
+        """
         y = self.settings.years
         return ClusterModel(
             self.economy,
@@ -105,7 +110,7 @@ class Assembly:
             end=y.end,
             burn_in=y.burn_in,
             firm_panel=self.settings.output.firm_panel,
-            policy=self.policy(),
+            policy=self.policy() if with_policy else None,
         )
 
 

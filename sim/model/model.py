@@ -117,9 +117,30 @@ class ClusterModel(mesa.Model):
         self._data_state: DataState | None = None
         if economy.settle:
             self.settle_firms(economy.settle)
+        self.built_year = self.year  # after settling: the first year it steps
         self.policy = policy
         if policy is not None:
             policy.setup(self)
+
+    @property
+    def first_policy_year(self) -> int:
+        """The first year the policy is consulted.
+
+        Its first budget is allocated at the end of the last burn-in year, for the first
+        reported year. Before it, the runs of the same economy, dynamics, seed and years
+        are the same whatever their policy (sim.config.scenario_runs simulates those
+        years once for several scenarios).
+        """
+        return self.start - 1
+
+    def _policy(self) -> PolicyHooks | None:
+        """The policy, from :attr:`first_policy_year` on; None before it."""
+        return self.policy if self.year >= self.first_policy_year else None
+
+    def run_until(self, year: int) -> None:
+        """Simulate the years before ``year`` (none if the model is already there)."""
+        while self.year < year:
+            self.step()
 
     def settle_firms(self, years: int) -> None:
         """Settling years of a run from data, before the policy starts (sim.model.settle).
@@ -167,7 +188,8 @@ class ClusterModel(mesa.Model):
 
     def compete_for_demand(self) -> None:
         """2. Firms compete for sector demand; employment follows with partial adjustment."""
-        tax = self.policy.tax_revenue(self) if self.policy is not None else None
+        policy = self._policy()
+        tax = policy.tax_revenue(self) if policy is not None else None
         self.own_rd = compete(
             self.firms,
             self.markets,
@@ -183,7 +205,8 @@ class ClusterModel(mesa.Model):
 
     def learn(self) -> None:
         """3. Knowledge from own R&D and spillovers; productivity follows knowledge."""
-        pool = self.policy.knowledge_pool(self) if self.policy is not None else None
+        policy = self._policy()
+        pool = policy.knowledge_pool(self) if policy is not None else None
         learn(
             self.firms,
             self.economy,
@@ -195,7 +218,8 @@ class ClusterModel(mesa.Model):
 
     def innovate(self) -> None:
         """4. Projects start, are financed, stall, advance, fail or reach the market."""
-        support = self.policy.support(self) if self.policy is not None else None
+        policy = self._policy()
+        support = policy.support(self) if policy is not None else None
         self.outcome = innovate(
             self.firms,
             self.economy,
@@ -220,11 +244,13 @@ class ClusterModel(mesa.Model):
         """5. Governments allocate the year's budget (commitments first)."""
         # the first allocation, at the end of the last burn-in year, funds the first
         # reported year; the allocation at the end of the last year only settles it
-        if self.policy is not None and self.year >= self.start - 1:
-            self.policy.allocate(self, self.outcome)
+        policy = self._policy()
+        if policy is not None:
+            policy.allocate(self, self.outcome)
 
     def enter_and_exit(self) -> None:
         """6. Exit of small, loss-making and infant firms; entry by growth and relatedness."""
+        policy = self._policy()
         self.exited, self.entered = exit_and_enter(
             self.firms,
             self.markets,
@@ -234,7 +260,7 @@ class ClusterModel(mesa.Model):
             self.dynamics.demography,
             self.dynamics.innovation,
             self.streams.keyed(self.year),
-            self.policy.roadmap_cells(self) if self.policy is not None else None,
+            policy.roadmap_cells(self) if policy is not None else None,
         )
 
     def take_stock(self) -> None:

@@ -126,12 +126,13 @@ class PointEvaluator:
     def replicate(self, x: np.ndarray, replicate: int) -> dict[str, float]:
         """The outputs of one sample point with seed ``seed + replicate``."""
         s = self.study
-        models = {}
+        configs = {}
         for name in s.scenarios:
             config = with_values(self.scenarios[name], self.params, x)
             config["seed"] = int(config.get("seed", 0)) + replicate
             config["output"] = {**config.get("output", {}), "firm_panel": name == s.baseline}
-            models[name] = run_model(config)
+            configs[name] = config
+        models = run_models(configs)
         out: dict[str, float] = {}
         if s.baseline is not None:
             stats = baseline_statistics(models[s.baseline], s.validation_years)
@@ -141,13 +142,18 @@ class PointEvaluator:
         return out
 
 
-def run_model(config: dict[str, Any]):
-    """Build and run the model of a composed config."""
-    from sim.config.assemble import build_model
+def run_models(configs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Build and run the models of composed configs, by name.
 
-    model = build_model(config)
-    model.run()
-    return model
+    The scenarios of a point differ only in their policy, so their years before the
+    policy are simulated once (sim.config.scenario_runs).
+    """
+    from sim.config.scenario_runs import build_models
+
+    models = build_models(configs)
+    for model in models.values():
+        model.run()
+    return models
 
 
 def effects(policy_model, reference_model) -> list[tuple[str, float]]:
