@@ -60,14 +60,14 @@ def cluster_knowledge(
     """
     if not clusters:
         return None
-    member = firms.cluster >= 0
     k = len(clusters)
-    of_member = firms.cluster[member].astype(np.intp)
-    stock = np.bincount(of_member, firms.knowledge[member], k)
-    output = np.bincount(of_member, firms.value_added[member], k)
+    # slot 0 holds the firms in no cluster (index -1): the sums of the others are the
+    # members' sums, added in the same order
+    slot = np.add(firms.cluster, 1, dtype=np.intp)
+    stock = np.bincount(slot, firms.knowledge, k + 1)[1:]
+    output = np.bincount(slot, firms.value_added, k + 1)[1:]
     intensity = np.divide(stock, output, out=np.zeros(k), where=output > 0)
     collaboration = np.array([c.collaboration for c in clusters])
-    extra = np.zeros(firms.n)
-    weight = cluster_spillover * collaboration * intensity
-    extra[member] = weight.take(of_member)
-    return extra
+    weight = np.zeros(k + 1)
+    weight[1:] = cluster_spillover * collaboration * intensity
+    return weight.take(slot)
