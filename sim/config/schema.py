@@ -9,6 +9,7 @@ message names the dotted key, the value and the problem.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -119,6 +120,12 @@ def convert(value: Any, kind: Any, key: str) -> Any:
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """The resolved annotations of a settings class (resolved once per class)."""
+    return typing.get_type_hints(cls)
+
+
 def parse(cls: type[T], data: Any, where: str) -> T:
     """Build dataclass ``cls`` from a mapping, validating every field.
 
@@ -140,7 +147,7 @@ def parse(cls: type[T], data: Any, where: str) -> T:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{where} = {data!r}: must be a mapping")
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(map(str, data)) - set(fields))
     if unknown:
