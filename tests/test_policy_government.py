@@ -1,11 +1,11 @@
-"""A government's yearly allocation (sim.policy.government): commitments come first.
+"""A government's yearly allocation (sim.policy.allocation): commitments come first.
 
 A small bottom-up run is stepped a few years into the reported period, so the
 government sees real applications (running projects of the instrument's
 stage). Each case takes its own copy of that run, clears the reservations of
 its plan, gives the government commitments of its own choosing and lets it
-allocate a year plan in which only the instrument under test has money, less
-than all requests.
+allocate (alone: an allocation of that one government) a year plan in which only
+the instrument under test has money, less than all requests.
 """
 
 import copy
@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config.assemble import build_model
+from sim.policy.allocation import Allocation
 from sim.policy.commitments import Commitments
 from sim.policy.government import YearPlan
 from sim.policy.instruments import Demonstrator, RDGrant
@@ -69,7 +70,8 @@ def plan_for(model, inst, money=0.0, room_later=0.0):
 
 def allocate(model, gov, inst, money, room_later):
     """What ``gov`` commits for ``inst`` given ``money``."""
-    return gov.allocate(plan_for(model, inst, money, room_later)).committed[inst.index]
+    (payments,) = Allocation(model, [gov], plan_for(model, inst, money, room_later)).run()
+    return payments.committed[inst.index]
 
 
 def instrument(model, kind):
@@ -88,9 +90,7 @@ def busiest(model, inst):
     """The government with most applications for ``inst``, and those applications."""
     fresh(model)
     govs = model.policy.governments
-    for g in govs:
-        g.plan = plan_for(model, inst)
-    apps = [g.applications(inst) for g in govs]
+    apps = [Allocation(model, [g], plan_for(model, inst)).applications(inst) for g in govs]
     best = int(np.argmax([len(a.index) for a in apps]))
     return govs[best], apps[best]
 

@@ -139,9 +139,11 @@ def _award_with_calls(perceived, now, later, budget_now, budget_later, pots):
     seen = []
     real = selection_rules.fund_in_order
 
-    def spy(order, now_, later_, b_now, b_later):
-        out = real(order, now_, later_, b_now, b_later)
-        seen.append((order.copy(), b_now, b_later, out.copy()))
+    def spy(order, now_, later_, b_now, b_later, bounds=None):
+        out = real(order, now_, later_, b_now, b_later, bounds)
+        # one government: its budgets are one number each
+        budgets = float(np.squeeze(b_now)), float(np.squeeze(b_later))
+        seen.append((order.copy(), *budgets, out.copy()))
         return out
 
     with mock.patch.object(selection_rules, "fund_in_order", spy):
@@ -234,3 +236,61 @@ def test_account_managers_shrink_the_evaluation_error():
     # standard error of 1/sqrt(2 * 20,000) = 0.5 %; 3 % is six of them.
     assert err[~followed].std() == pytest.approx(1.0, rel=0.03)
     assert err[followed].std() == pytest.approx(0.5, rel=0.03)
+
+
+# ---- several governments at once --------------------------------------------------
+@st.composite
+def segmented_calls(draw):
+    """Calls of up to four governments with the same number of pots each."""
+    k = draw(st.integers(0, 2))
+    segments = []
+    for _ in range(draw(st.integers(1, 4))):
+        call = draw(calls(max_n=12))
+        n = len(call[0])
+        pots = [
+            Pot(np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool), a)
+            for a in draw(st.lists(st.floats(0.0, 600.0), min_size=k, max_size=k))
+        ]
+        segments.append((*call[:5], pots))
+    return segments
+
+
+def _together(segments):
+    """The segments' applications in one table, with their bounds and per-segment money."""
+    columns = [np.concatenate([s[j] for s in segments]) for j in range(3)]
+    budgets = [np.array([s[j] for s in segments]) for j in (3, 4)]
+    pots = [
+        Pot(
+            np.concatenate([s[5][p].eligible for s in segments]),
+            np.array([s[5][p].amount for s in segments]),
+        )
+        for p in range(len(segments[0][5]))
+    ]
+    bounds = np.concatenate([[0], np.cumsum([len(s[0]) for s in segments])])
+    return (*columns, *budgets, pots, bounds)
+
+
+@settings(max_examples=300, deadline=None)
+@given(segmented_calls())
+def test_governments_awarded_together_get_what_each_gets_alone(segments):
+    perceived, now, later, budget_now, budget_later, pots, bounds = _together(segments)
+    got = award(perceived, now, later, budget_now, budget_later, pots, bounds)
+    alone = np.concatenate([np.zeros(0, dtype=bool)] + [award(*s) for s in segments])
+    assert got.tolist() == alone.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(segmented_calls(), st.randoms(use_true_random=False))
+def test_fund_in_order_of_several_governments_is_each_ones_prefix(segments, rnd):
+    perceived, now, later, budget_now, budget_later, _, bounds = _together(segments)
+    orders = []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        order = list(range(a, b))
+        rnd.shuffle(order)
+        orders.append(np.array(order, dtype=np.intp))
+    got = fund_in_order(np.concatenate(orders), now, later, budget_now, budget_later, bounds)
+    alone = [
+        fund_in_order(order, now, later, s[3], s[4])
+        for order, s in zip(orders, segments, strict=True)
+    ]
+    assert got.tolist() == np.concatenate([np.zeros(0, dtype=np.intp), *alone]).tolist()

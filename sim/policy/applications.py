@@ -1,12 +1,13 @@
 """The year's applications: the running projects of every stage, tabulated once per planned year.
 
-For each of its stage instruments a government asks which running projects of its
-region are in the instrument's stage and not yet funded. Instead of scanning every
-running project region x instrument times, the year's plan tabulates the running
-projects once, grouped by stage and region (in firm order within a group), with what a
-government reads of them; a government takes its region's rows and leaves out those
-funded since the table was made (``grant_funder >= 0``). Every column is a function of
-the project alone, so the rows are the numbers a scan would give.
+For each stage instrument the governments ask which running projects of their regions
+are in the instrument's stage and not yet funded. Instead of scanning every running
+project region x instrument times, the year's plan tabulates the running projects once,
+grouped by stage and region (in firm order within a group), with what a government reads
+of them; the governments of a policy take their regions' rows of the stage, still grouped
+by region (sim.policy.segments), and leave out those funded since the table was made
+(``grant_funder >= 0``). Every column is a function of the project alone, so the rows are
+the numbers a scan would give.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from sim.model.knowledge import knowledge_intensity
 from sim.model.pipeline import stage_cost
 from sim.model.stages import N_STAGES
 from sim.model.streams import Draw, KeyedDraws
+from sim.policy.segments import bounds_of, sums
 
 
 @dataclass
 class Applications:
-    """Running projects of one stage in one region that ask for co-financing.
+    """Running projects of one stage that ask for co-financing, grouped by government.
 
     Attributes:
         index: Positions of the firms.
@@ -35,6 +37,7 @@ class Applications:
         cash: The firm's cash now (what it could pay from next year, as seen today).
         errors: The government's evaluation error of each project for the instrument
             (standard normal, keyed by firm, year and instrument).
+        bounds: (G + 1,) government ``g``'s applications are rows ``bounds[g]:bounds[g + 1]``.
     """
 
     index: np.ndarray
@@ -45,6 +48,11 @@ class Applications:
     challenge: np.ndarray
     cash: np.ndarray
     errors: np.ndarray
+    bounds: np.ndarray
+
+    def total(self, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        """(G,) each government's sum of ``values`` over its rows where ``where`` is true."""
+        return sums(values[where], bounds_of(where, self.bounds))
 
 
 class StageApplicants:
@@ -107,22 +115,36 @@ class StageApplicants:
             )
         return self._errors[instrument]
 
-    def of_region(
-        self, stage: int, region: int, grant_funder: np.ndarray, instrument: int
+    def of_regions(
+        self, stage: int, regions: np.ndarray, grant_funder: np.ndarray, instrument: int
     ) -> Applications:
-        """The region's rows of ``stage`` not yet funded (``grant_funder``: the firms' column)."""
-        rows = self._rows(stage, region, region + 1)
-        first = self.bounds[stage * self.n_regions]
-        errors = self.errors(instrument, stage)[rows.start - first : rows.stop - first]
-        open_ = grant_funder[self.columns["index"][rows]] < 0
-        if open_.all():  # nothing to leave out: views of the table
-            return Applications(
-                **{name: column[rows] for name, column in self.columns.items()}, errors=errors
-            )
-        return Applications(
-            **{name: column[rows][open_] for name, column in self.columns.items()},
-            errors=errors[open_],
-        )
+        """The rows of ``stage`` in ``regions`` not yet funded, grouped by region.
+
+        Args:
+            stage: The instrument's stage.
+            regions: Region indices, ascending (the governments of a policy).
+            grant_funder: The firms' column (rows funded since the table was made drop out).
+            instrument: The instrument's index (its evaluation errors).
+        """
+        at = stage * self.n_regions
+        starts, ends = self.bounds[at + regions], self.bounds[at + regions + 1]
+        first = self.bounds[at]
+        errors = self.errors(instrument, stage)
+        bounds = np.zeros(len(regions) + 1, dtype=np.intp)
+        np.cumsum(ends - starts, out=bounds[1:])
+        if (ends[:-1] == starts[1:]).all():  # the regions' rows are one block: views
+            rows = slice(int(starts[0]), int(ends[-1])) if len(regions) else slice(0, 0)
+            own = slice(rows.start - first, rows.stop - first)
+        else:
+            rows = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+            own = rows - first
+        columns = {name: column[rows] for name, column in self.columns.items()}
+        columns["errors"] = errors[own]
+        open_ = grant_funder[columns["index"]] < 0
+        if not open_.all():  # leave out the rows funded since
+            columns = {name: column[open_] for name, column in columns.items()}
+            bounds = bounds_of(open_, bounds)
+        return Applications(**columns, bounds=bounds)
 
     def _rows(self, stage: int, first_region: int, end_region: int) -> slice:
         """The rows of ``stage`` in regions ``first_region`` up to ``end_region`` (excluded)."""

@@ -63,6 +63,10 @@ class Coordinator(mesa.Agent):
                 pilot = self.pilots.setdefault(area, Pilot(area, regions))
                 pilot.regions = sorted(set(pilot.regions) | set(regions))
 
+    def in_consortium(self, region: int) -> bool:
+        """Whether ``region`` co-funds at least one pilot (what :meth:`receive` takes from)."""
+        return any(region in p.regions for p in self.pilots.values())
+
     def receive(self, region: int, money: float) -> float:
         """Take a region's contribution, split over its consortia; return what was taken."""
         mine = [p for p in self.pilots.values() if region in p.regions]

@@ -1,13 +1,14 @@
 """Policy instruments along the value chain: small classes with one interface.
 
-Every instrument gets a share of its government's yearly budget and one hook,
-:meth:`Instrument.allocate`, called once a year with the money it may commit
-for the coming year and the room it has for commitments in the year after. It
-returns what it committed. Stage instruments fund projects through the firm
-pipeline's funding seam (the ``grant`` column); the others fund clusters or
-shared pilots. Scenarios build them by ``_target_``, which may name only the
-concrete classes of this module. An instrument asks its government (a
-:class:`Funder`) for applications, rankings and payments.
+Every instrument gets a share of each government's yearly budget and one hook,
+:meth:`Instrument.allocate`, called once a year for all the governments of a policy
+with the money each may commit for the coming year and the room each has for
+commitments in the year after (arrays, one value per government). It returns what
+each committed. Stage instruments fund projects through the firm pipeline's funding
+seam (the ``grant`` column); the others fund clusters or shared pilots. Scenarios
+build them by ``_target_``, which may name only the concrete classes of this module.
+An instrument asks the governments (a :class:`Funder`) for applications, rankings and
+payments.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ from sim.errors import ConfigError
 
 
 class Funder(Protocol):
-    """What an instrument asks of the government that holds it (sim.policy.government)."""
+    """What an instrument asks of the governments of a policy (sim.policy.allocation).
 
-    def pay_commitments(self, inst: Instrument, money: float) -> float:
-        """Reserve next year's installments of running awards; return their sum."""
+    Money is one value per government; applications are grouped by government.
+    """
+
+    def pay_commitments(self, inst: Instrument, money: np.ndarray) -> np.ndarray:
+        """Reserve next year's installments of running awards; return their sums."""
 
     def applications(self, inst: Instrument) -> Any:
-        """Running projects of the instrument's stage in the region, not yet funded."""
+        """Running projects of the instrument's stage in the regions, not yet funded."""
 
-    def due_later(self, inst: Instrument) -> float:
+    def due_later(self, inst: Instrument) -> np.ndarray:
         """Installments of ``inst`` still owed after the coming year."""
 
     def select(
@@ -38,8 +42,8 @@ class Funder(Protocol):
         apps: Any,
         now: np.ndarray,
         later: np.ndarray,
-        money: float,
-        room_later: float,
+        money: np.ndarray,
+        room_later: np.ndarray,
     ) -> np.ndarray:
         """Mask of the applications funded under the selection rule."""
 
@@ -48,11 +52,11 @@ class Funder(Protocol):
     ) -> None:
         """Reserve grants for next year and commit the installments after it."""
 
-    def fund_clusters(self, inst: ClusterSupport, money: float) -> float:
-        """Split money over the region's clusters; return what was paid."""
+    def fund_clusters(self, inst: ClusterSupport, money: np.ndarray) -> np.ndarray:
+        """Split money over each region's clusters; return what was paid."""
 
-    def contribute_to_pilots(self, inst: Instrument, money: float) -> float:
-        """Pay into the region's shared pilots; return what was paid."""
+    def contribute_to_pilots(self, inst: Instrument, money: np.ndarray) -> np.ndarray:
+        """Pay into each region's shared pilots; return what was paid."""
 
 
 class Instrument:
@@ -69,8 +73,14 @@ class Instrument:
         self.name = type(self).__name__
         self.index = -1
 
-    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
-        """Commit money for the coming year; return the amount committed."""
+    def allocate(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
+        """Commit money for the coming year; return the amount each government committed.
+
+        Args:
+            gov: The governments of the policy.
+            money: (G,) money each government may commit for the coming year.
+            room_later: (G,) room each has for commitments in the year after.
+        """
         raise NotImplementedError
 
     def launch_bonus(self) -> float:
@@ -92,22 +102,22 @@ class StageGrant(Instrument):
             raise ConfigError(f"co_financing = {co_financing!r}: must be in (0, 1]")
         self.co_financing = float(co_financing)
 
-    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
         """Pay running commitments first, then fund new applications in ranked order."""
         committed = gov.pay_commitments(self, money)
         return committed + self.fund_new(gov, money - committed, room_later)
 
-    def fund_new(self, gov: Funder, money: float, room_later: float) -> float:
+    def fund_new(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
         """Fund new applications in ranked order with ``money``; return what was awarded."""
         apps = gov.applications(self)
         if len(apps.index) == 0:
-            return 0.0
+            return np.zeros(len(money))
         now = self.co_financing * apps.due
         later = np.where(apps.payments_left >= 2, now, 0.0)
-        room_later = max(room_later - gov.due_later(self), 0.0)
+        room_later = np.maximum(room_later - gov.due_later(self), 0.0)
         funded = gov.select(self, apps, now, later, money, room_later)
         gov.grant(self, apps.index[funded], now[funded], apps.payments_left[funded] - 1)
-        return float(now[funded].sum())
+        return apps.total(now, funded)
 
 
 class ClusterSupport(Protocol):
@@ -143,10 +153,12 @@ class Demonstrator(StageGrant):
             raise ConfigError(f"collective_share = {collective_share!r}: must be in [0, 1]")
         self.collective_share = float(collective_share)
 
-    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
         """Running commitments first, then collective demonstrators, then new projects."""
         committed = gov.pay_commitments(self, money)
-        collective = gov.fund_clusters(self, min(self.collective_share * money, money - committed))
+        collective = gov.fund_clusters(
+            self, np.minimum(self.collective_share * money, money - committed)
+        )
         left = money - committed - collective
         return committed + collective + self.fund_new(gov, left, room_later)
 
@@ -206,8 +218,8 @@ class MarketisationSupport(StageGrant):
 class ClusterManagement(Instrument):
     """Support of the clusters' 'light management structure': raises collaboration."""
 
-    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
-        """Split the money over the region's clusters (spearheads first when targeted)."""
+    def allocate(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
+        """Split the money over each region's clusters (spearheads first when targeted)."""
         return gov.fund_clusters(self, money)
 
     def support_cluster(self, cluster: Any, money: float) -> None:
@@ -218,7 +230,7 @@ class ClusterManagement(Instrument):
 class PilotCoInvestment(Instrument):
     """The region's contribution to shared cross-regional pilot facilities."""
 
-    def allocate(self, gov: Funder, money: float, room_later: float) -> float:
+    def allocate(self, gov: Funder, money: np.ndarray, room_later: np.ndarray) -> np.ndarray:
         """Contribute to the consortia the coordinator formed (nothing outside them)."""
         return gov.contribute_to_pilots(self, money)
 

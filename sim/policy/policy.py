@@ -4,21 +4,22 @@ Once a year (step 5 of the timetable) the policy settles the year that ends
 (what firms were paid, loans, roadmap progress, the ledger) and plans the next:
 it forms clusters, enters a new phase of the timeline when one starts (picking
 spearheads and matching roadmaps when its selection rule says so), opens the
-ledger, and has Mesa step the agents: the coordinator, then every government
-(which returns what it committed and paid), then every cluster.
+ledger, and steps the agents: the coordinator, then the governments (which
+allocate together, instrument by instrument, and return what each committed and
+paid: sim.policy.allocation), then every cluster.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mesa.agent import AgentSet
 
 from sim.model.pipeline import Outcome, Support
 from sim.model.prospects import picking_quality
 from sim.model.streams import Stream
 from sim.policy import funding
 from sim.policy.accounts import book_eu_top_up, book_payments, money_indicators
+from sim.policy.allocation import Allocation
 from sim.policy.clusters import ClusterPool, assign_members, cluster_rows
 from sim.policy.coordinator import Coordinator
 from sim.policy.deadweight import Deadweight
@@ -104,7 +105,6 @@ class Policy:
             self.acting = self.governs.copy()
         self.acting = self.acting & self.governs
         self.governments = [Government(model, int(r)) for r in np.flatnonzero(self.governs)]
-        self.government_set = AgentSet(self.governments, random=model.random)
         # a region acting alone has no partners: its pilots need no second member
         alone = self.acting.sum() == 1 and not self.acting.all()
         self.coordinator = Coordinator(
@@ -241,9 +241,8 @@ class Policy:
             draws=draws,
         )
         self.coordinator.step()
-        # governments in the order they were created (region order), in which the shared
-        # pilots receive their contributions
-        for payments in self.government_set.map("allocate", plan):
+        # instrument by instrument for all governments; payments booked in region order
+        for payments in Allocation(model, self.governments, plan).run():
             book_payments(self.ledger, self.received, self.instruments, year, payments)
         top_up = self.coordinator.eu_paid - eu_before
         book_eu_top_up(self.ledger, self.received, self.instruments, year, top_up)

@@ -63,16 +63,16 @@ class Roadmap:
         return float(N_STAGES * MILESTONES_PER_STAGE * share)
 
 
-def partnership_weight(roadmaps: list[Roadmap], year: int, stage: int) -> float:
-    """How much of the partnership earmark goes to ``stage`` in ``year`` (1 = an even spread).
+def partnership_weights(roadmaps: list[Roadmap], year: int) -> np.ndarray:
+    """(stages,) how much of the partnership earmark goes to each stage in ``year`` (1 = even).
 
     The mean of the region's roadmaps' stage weights, scaled so that four equal
-    weights give 1; 1 when the region has no roadmap.
+    weights give 1; 1 for every stage when the region has no roadmap.
     """
     if not roadmaps:
-        return 1.0
+        return np.ones(N_STAGES)
     weights = np.mean([r.stage_weights(year) for r in roadmaps], axis=0)
-    return float(np.clip(weights[stage] * N_STAGES, 0.0, N_STAGES))
+    return np.clip(weights * N_STAGES, 0.0, N_STAGES)
 
 
 def record_progress(clusters: list, events: dict[str, np.ndarray]) -> None:

@@ -19,62 +19,99 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.config.schema import bounded
+from sim.policy.segments import bounds_of, segment_ids, single, sums
 
 
 @dataclass
 class Pot:
-    """Earmarked money for the applications in ``eligible``."""
+    """Earmarked money for the applications in ``eligible`` (an amount per government)."""
 
     eligible: np.ndarray
-    amount: float
+    amount: float | np.ndarray
 
 
 def fund_in_order(
-    order: np.ndarray, now: np.ndarray, later: np.ndarray, budget_now: float, budget_later: float
+    order: np.ndarray,
+    now: np.ndarray,
+    later: np.ndarray,
+    budget_now: float | np.ndarray,
+    budget_later: float | np.ndarray,
+    bounds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Positions (from ``order``) of the longest ranked prefix that fits both budgets.
 
+    The candidates may belong to several governments (segments of ``order``): each gets
+    the longest prefix of its own candidates that fits its own budgets.
+
     Args:
-        order: Candidate positions, best first.
+        order: Candidate positions, best first (within each segment).
         now: Request of every application for the coming year.
         later: Request of every application for the year after (multi-year commitments).
-        budget_now: Money for the coming year.
-        budget_later: Room for commitments in the year after.
+        budget_now: Money for the coming year (one per segment, or one for all).
+        budget_later: Room for commitments in the year after (likewise).
+        bounds: (G + 1,) where each segment's candidates lie in ``order`` (sim.policy.segments);
+            one segment when None.
     """
     if len(order) == 0:
         return order
-    fits = (np.cumsum(now[order]) <= budget_now + 1e-9) & (
-        np.cumsum(later[order]) <= budget_later + 1e-9
-    )
-    k = len(order) if fits.all() else int(np.argmin(fits))
-    return order[:k]
+    if bounds is None:
+        bounds = single(len(order))
+    counts = np.diff(bounds)
+    row = segment_ids(bounds)
+    col = np.arange(len(order)) - bounds[row]
+    # one row per segment, one column more than the longest: every row has a first misfit.
+    # A cumulative sum along a row adds in the same sequence as one of the segment alone.
+    shape = (len(counts), int(counts.max()) + 1)
+    fits = np.ones(shape, dtype=bool)
+    for request, budget in ((now, budget_now), (later, budget_later)):
+        spent = np.zeros(shape)
+        spent[row, col] = request[order]
+        fits &= np.cumsum(spent, axis=1) <= np.reshape(np.add(budget, 1e-9), (-1, 1))
+    fits &= np.arange(shape[1]) < counts[:, None]
+    first_misfit = np.argmin(fits, axis=1)
+    return order[col < first_misfit[row]]
 
 
 def award(
     perceived: np.ndarray,
     now: np.ndarray,
     later: np.ndarray,
-    budget_now: float,
-    budget_later: float,
+    budget_now: float | np.ndarray,
+    budget_later: float | np.ndarray,
     pots: list[Pot] = (),
+    bounds: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask of funded applications: earmarked pots first, then the open call.
 
     Nothing is awarded beyond ``budget_now`` for the coming year nor beyond
-    ``budget_later`` for the year after, whatever the pots say.
+    ``budget_later`` for the year after, whatever the pots say. Applications of several
+    governments (segments ``bounds``, each with its own budgets and pot amounts) are
+    ranked and funded each as if alone.
     """
+    if bounds is None:
+        bounds = single(len(perceived))
+    n_segments = len(bounds) - 1
+    segment = segment_ids(bounds)
     funded = np.zeros(len(perceived), dtype=bool)
-    ranked = np.argsort(-perceived, kind="stable")
-    left_now, left_later = budget_now, budget_later
+    # best first within each segment; a stable sort: ties keep their order
+    ranked = np.lexsort((-perceived, segment))
+    left_now = np.full(n_segments, budget_now, dtype=float)
+    left_later = np.full(n_segments, budget_later, dtype=float)
     for pot in pots:
-        amount = min(pot.amount, left_now)
-        candidates = ranked[pot.eligible[ranked] & ~funded[ranked]]
-        chosen = fund_in_order(candidates, now, later, amount, left_later)
+        amount = np.minimum(pot.amount, left_now)
+        open_ = pot.eligible[ranked] & ~funded[ranked]
+        candidates, at = ranked[open_], bounds_of(open_, bounds)
+        chosen = fund_in_order(candidates, now, later, amount, left_later, at)
         funded[chosen] = True
-        left_now -= now[chosen].sum()
-        left_later -= later[chosen].sum()
-    open_call = ranked[~funded[ranked]] if pots else ranked
-    chosen = fund_in_order(open_call, now, later, left_now, left_later)
+        at = np.searchsorted(segment[chosen], np.arange(n_segments + 1))
+        left_now -= sums(now[chosen], at)
+        left_later -= sums(later[chosen], at)
+    if pots:
+        open_ = ~funded[ranked]
+        open_call, at = ranked[open_], bounds_of(open_, bounds)
+    else:
+        open_call, at = ranked, bounds
+    chosen = fund_in_order(open_call, now, later, left_now, left_later, at)
     funded[chosen] = True
     return funded
 
@@ -144,6 +181,9 @@ class SelectionSpec:
 class BottomUp:
     """Sector-neutral open calls: applications ranked by perceived quality, funded in order.
 
+    The methods take the applications of one government or of several at once (rows
+    grouped by government, sim.policy.segments): every rule is elementwise in them.
+
     Args:
         settings: The scenario's selection settings.
     """
@@ -161,9 +201,18 @@ class BottomUp:
         return np.zeros_like(spearhead)
 
     def pots(
-        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+        self,
+        spearhead: np.ndarray,
+        challenge: np.ndarray,
+        money: float | np.ndarray,
+        stage_weight: float | np.ndarray,
     ) -> list[Pot]:
-        """Earmarked money served before the open call (none in an open call)."""
+        """Earmarked money served before the open call (none in an open call).
+
+        ``money`` and ``stage_weight`` are one per government (or one for all); a pot's
+        amount follows them. A government without eligible applications is not served
+        by a pot at all: its money goes to the open call, as with no pot.
+        """
         return []
 
     def cluster_groups(self, clusters: list, money: float) -> list[tuple[list, float]]:
@@ -183,7 +232,11 @@ class ChallengeDriven(BottomUp):
     """A share of every instrument earmarked for the challenge areas, the rest bottom-up."""
 
     def pots(
-        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+        self,
+        spearhead: np.ndarray,
+        challenge: np.ndarray,
+        money: float | np.ndarray,
+        stage_weight: float | np.ndarray,
     ) -> list[Pot]:
         """The challenge pot: ``challenge_share`` of the money."""
         return [Pot(challenge, self.settings.challenge_share * money)]
@@ -199,7 +252,11 @@ class Targeted(BottomUp):
         return spearhead.copy()
 
     def pots(
-        self, spearhead: np.ndarray, challenge: np.ndarray, money: float, stage_weight: float
+        self,
+        spearhead: np.ndarray,
+        challenge: np.ndarray,
+        money: float | np.ndarray,
+        stage_weight: float | np.ndarray,
     ) -> list[Pot]:
         """The partnership pot, weighted by where the roadmaps are (``stage_weight``)."""
         if not spearhead.any():
