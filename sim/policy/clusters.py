@@ -8,8 +8,11 @@ firms' ``cluster`` column each year with one vectorised lookup.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import mesa
 import numpy as np
+import pandas as pd
 from mesa.agent import AgentSet
 
 from sim.model.economy import Economy
@@ -159,26 +162,40 @@ def assign_members(firms: Firms, clusters: list[Cluster], n_regions: int, n_sect
     own[via] = lookup.take(cell[via] - firms.sector[via] + firms.project_target[via])
 
 
-def cluster_rows(clusters: list[Cluster], firms: Firms, economy: Economy, year: int) -> list[dict]:
-    """One row per cluster (clusters.parquet): members, jobs, collaboration, roadmap progress."""
+def cluster_rows(
+    clusters: list[Cluster], firms: Firms, economy: Economy, year: int
+) -> dict[str, list]:
+    """The year's rows of clusters.parquet as columns, one row per cluster.
+
+    Members, jobs, collaboration and roadmap progress of each cluster; :func:`cluster_frame`
+    joins the years.
+    """
     e = economy
-    k = max((c.index for c in clusters), default=-1) + 1
-    member = firms.cluster >= 0
-    of_member = firms.cluster[member].astype(np.intp)
-    members = np.bincount(of_member, minlength=k).tolist()
-    jobs = np.bincount(of_member, firms.employment[member], k).tolist()
-    return [
-        {
-            "year": year,
-            "region": e.regions[c.region],
-            "cluster": f"{e.regions[c.region]}/{e.sectors[c.value_chain]}",
-            "value_chain": e.sectors[c.value_chain],
-            "spearhead": c.spearhead,
-            "members": members[c.index],
-            "employment": jobs[c.index],
-            "collaboration": c.collaboration,
-            "milestones_reached": c.roadmap.milestones_reached() if c.roadmap else 0,
-            "milestones_planned": c.roadmap.milestones_planned(year) if c.roadmap else 0.0,
-        }
-        for c in clusters
-    ]
+    # one bin per cluster index, shifted so that the firms in no cluster fill bin 0
+    bins = max((c.index for c in clusters), default=-1) + 1 - NO_CLUSTER
+    of_firm = firms.cluster.astype(np.intp) - NO_CLUSTER
+    index = [c.index - NO_CLUSTER for c in clusters]
+    members = np.bincount(of_firm, minlength=bins)[index].tolist()
+    jobs = np.bincount(of_firm, firms.employment, bins)[index].tolist()
+    roadmaps = [c.roadmap for c in clusters]
+    return {
+        "year": [year] * len(clusters),
+        "region": [e.regions[c.region] for c in clusters],
+        "cluster": [f"{e.regions[c.region]}/{e.sectors[c.value_chain]}" for c in clusters],
+        "value_chain": [e.sectors[c.value_chain] for c in clusters],
+        "spearhead": [c.spearhead for c in clusters],
+        "members": members,
+        "employment": jobs,
+        "collaboration": [c.collaboration for c in clusters],
+        "milestones_reached": [r.milestones_reached() if r else 0 for r in roadmaps],
+        "milestones_planned": [r.milestones_planned(year) if r else 0.0 for r in roadmaps],
+    }
+
+
+def cluster_frame(years: list[dict[str, list]]) -> pd.DataFrame:
+    """clusters.parquet: the columns of :func:`cluster_rows` of every year, joined."""
+    if not any(len(columns["year"]) for columns in years):
+        return pd.DataFrame([])
+    return pd.DataFrame(
+        {name: list(chain.from_iterable(c[name] for c in years)) for name in years[0]}
+    )

@@ -20,7 +20,7 @@ from sim.model.streams import Stream
 from sim.policy import funding
 from sim.policy.accounts import book_eu_top_up, book_payments, money_indicators
 from sim.policy.allocation import Allocation
-from sim.policy.clusters import ClusterPool, assign_members, cluster_rows
+from sim.policy.clusters import ClusterPool, assign_members, cluster_frame, cluster_rows
 from sim.policy.coordinator import Coordinator
 from sim.policy.deadweight import Deadweight
 from sim.policy.effects import cluster_knowledge, project_support
@@ -80,7 +80,7 @@ class Policy:
         self.spearheads: dict[int, list[int]] = {}
         self.received = {"firms": 0.0, "clusters": 0.0, "pilots": 0.0}
         self.written_off = 0.0
-        self._cluster_rows: list[dict] = []
+        self._cluster_rows: list[dict[str, list]] = []  # columns, year by year
         self._levied: np.ndarray | None = None
         self.excess_burden = 0.0
         self.deadweight = Deadweight()
@@ -162,7 +162,7 @@ class Policy:
         if year >= self.start and outcome is not None:
             self.settle(model, year, outcome)
             rows = cluster_rows(self.own_clusters, model.firms, model.economy, year)
-            self._cluster_rows += rows
+            self._cluster_rows.append(rows)
 
     # ---- settling a year -----------------------------------------------------------
     def settle(self, model, year: int, outcome: Outcome) -> None:
@@ -276,7 +276,7 @@ class Policy:
 
     def frames(self, model) -> dict[str, pd.DataFrame]:
         """ledger.parquet and clusters.parquet."""
-        return {"ledger": self.ledger.frame(), "clusters": pd.DataFrame(self._cluster_rows)}
+        return {"ledger": self.ledger.frame(), "clusters": cluster_frame(self._cluster_rows)}
 
     def indicators(self, model) -> dict[str, float]:
         """Money spent and received, for summary.json."""
