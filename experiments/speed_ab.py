@@ -10,7 +10,8 @@ the project events, the ledger and the policy's indicators).
 - Varies: the source tree (``--base DIR``, or ``--base-ref REF`` exported with
   ``git archive``; default ``main``).
 - Fixed: each case's config and seed (see ``CASES``): 10^4 and 10^5 initial firms under
-  ``bottom_up``, the default economy (50,000 firms) under ``no_policy`` and ``bottom_up``,
+  ``bottom_up``, the default economy (50,000 firms) under ``no_policy``, ``bottom_up`` and
+  ``targeted`` (the two scenarios of a sensitivity study's policy effect),
   and the firm-level core of the Mesa comparison at 10^4 firms (``policy=None``,
   ``start_rate=0``, as experiments/benchmark.py runs it).
 - Measured: CPU seconds of the simulated years (process time: a shared machine disturbs
@@ -47,6 +48,7 @@ CASES = {
     "1e4 core (Mesa comparison)": (["economy.n_firms=10000", *CORE], True),
     "default no_policy": ([], False),
     "default bottom_up": (["scenario=bottom_up"], False),
+    "default targeted": (["scenario=targeted"], False),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,6 +14,8 @@ MILESTONES_PER_STAGE = 3
 #: Yearly completions of each stage per running project of a value chain, roughly
 #: as in the no-policy baseline (projects last 7 years and many stop on the way).
 THROUGHPUT = np.array([0.25, 0.15, 0.1, 0.07])
+#: The milestones of a stage as shares of its target.
+_MARKS = np.arange(1, MILESTONES_PER_STAGE + 1) / MILESTONES_PER_STAGE
 
 
 @dataclass
@@ -48,19 +51,29 @@ class Roadmap:
         industrialisation and marketisation: the policy mix aligned along the
         roadmap.
         """
-        phase = np.clip((year - self.start + 0.5) / self.horizon, 0.0, 1.0)
-        w = np.exp(-((np.arange(N_STAGES) - (N_STAGES - 1) * phase) ** 2) / 1.5)
-        return w / w.sum()
+        return _stage_weights(year - self.start, self.horizon)
 
     def milestones_reached(self) -> int:
         """Milestones met so far, out of ``4 * MILESTONES_PER_STAGE``."""
-        marks = np.arange(1, MILESTONES_PER_STAGE + 1) / MILESTONES_PER_STAGE
-        return int((self.completed[:, None] >= self.targets[:, None] * marks[None, :]).sum())
+        return int((self.completed[:, None] >= self.targets[:, None] * _MARKS[None, :]).sum())
 
     def milestones_planned(self, year: int) -> float:
         """Milestones the roadmap plans to have met by the end of ``year``."""
         share = np.clip((year - self.start + 1) / self.horizon, 0.0, 1.0)
         return float(N_STAGES * MILESTONES_PER_STAGE * share)
+
+
+@functools.cache
+def _stage_weights(years_in: int, horizon: int) -> np.ndarray:
+    """:meth:`Roadmap.stage_weights` of a roadmap ``years_in`` years old (read-only).
+
+    Roadmaps drawn up together share it: computed once per age and horizon.
+    """
+    phase = np.clip((years_in + 0.5) / horizon, 0.0, 1.0)
+    w = np.exp(-((np.arange(N_STAGES) - (N_STAGES - 1) * phase) ** 2) / 1.5)
+    w /= w.sum()
+    w.flags.writeable = False
+    return w
 
 
 def partnership_weights(roadmaps: list[Roadmap], year: int) -> np.ndarray:

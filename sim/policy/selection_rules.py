@@ -61,13 +61,15 @@ def fund_in_order(
     col = np.arange(len(order)) - bounds[row]
     # one row per segment, one column more than the longest: every row has a first misfit.
     # A cumulative sum along a row adds in the same sequence as one of the segment alone.
-    shape = (len(counts), int(counts.max()) + 1)
-    fits = np.ones(shape, dtype=bool)
+    width = int(counts.max()) + 1
+    cell = row * width + col
+    fits = np.zeros(len(counts) * width, dtype=bool)
+    fits[cell] = True
+    fits = fits.reshape(-1, width)
     for request, budget in ((now, budget_now), (later, budget_later)):
-        spent = np.zeros(shape)
-        spent[row, col] = request[order]
-        fits &= np.cumsum(spent, axis=1) <= np.reshape(np.add(budget, 1e-9), (-1, 1))
-    fits &= np.arange(shape[1]) < counts[:, None]
+        spent = np.zeros(fits.size)
+        spent[cell] = request[order]
+        fits &= np.cumsum(spent.reshape(-1, width), axis=1) <= np.reshape(budget + 1e-9, (-1, 1))
     first_misfit = np.argmin(fits, axis=1)
     return order[col < first_misfit[row]]
 
