@@ -95,16 +95,18 @@ def state(model, payments) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_all_governments_at_once_allocate_as_each_alone(case):
+@pytest.mark.parametrize("every", [1, 2], ids=["all", "every_other_region"])
+def test_all_governments_at_once_allocate_as_each_alone(case, every):
     together = reopened(case)
-    payments = Allocation(together, together.policy.governments, year_plan(together)).run()
+    governments = together.policy.governments[::every]
+    payments = Allocation(together, governments, year_plan(together)).run()
 
     alone = reopened(case)
     plan = year_plan(alone)
-    each = [Allocation(alone, [gov], plan).run()[0] for gov in alone.policy.governments]
+    each = [Allocation(alone, [gov], plan).run()[0] for gov in alone.policy.governments[::every]]
 
-    assert len(together.policy.governments) > 1
-    assert (together.firms.grant > 0).sum() >= 10  # awards and installments in several regions
+    assert len(governments) > 1
+    assert (together.firms.grant > 0).sum() >= 5  # awards and installments in several regions
     assert len({p.region for p in payments if p.committed.sum() > 0}) > 1
     if "pilots" in case:
         assert sum(p.to_pilots.sum() > 0 for p in payments) >= 2
