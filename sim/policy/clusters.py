@@ -171,12 +171,13 @@ def cluster_rows(
     joins the years.
     """
     e = economy
-    # one bin per cluster index, shifted so that the firms in no cluster fill bin 0
-    bins = max((c.index for c in clusters), default=-1) + 1 - NO_CLUSTER
-    of_firm = firms.cluster.astype(np.intp) - NO_CLUSTER
-    index = [c.index - NO_CLUSTER for c in clusters]
-    members = np.bincount(of_firm, minlength=bins)[index].tolist()
-    jobs = np.bincount(of_firm, firms.employment, bins)[index].tolist()
+    # slot 0 holds the firms in no cluster (index -1): the others' sums are the members'
+    # sums, added in the same order
+    slots = max((c.index for c in clusters), default=-1) + 2
+    slot = np.add(firms.cluster, 1, dtype=np.intp)
+    index = [c.index + 1 for c in clusters]
+    members = np.bincount(slot, minlength=slots)[index].tolist()
+    jobs = np.bincount(slot, firms.employment, slots)[index].tolist()
     roadmaps = [c.roadmap for c in clusters]
     return {
         "year": [year] * len(clusters),
