@@ -16,6 +16,8 @@ funds of the phase's budget (docs/ODD.md 8.2 gives its source).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 FUNDING = ("tax", "external")
@@ -66,7 +68,7 @@ def excess_burden(tax: float, mcpf: float) -> float:
 
 def new_money(
     governments: list,
-    value_added: np.ndarray,
+    value_added: Callable[[], np.ndarray],
     phase,
     budget_scale: float,
     acting: np.ndarray,
@@ -79,15 +81,18 @@ def new_money(
 
     Args:
         governments: The governments of the policy (their ``budget_basis`` is updated).
-        value_added: (R,) this year's value added of each region.
+        value_added: Gives (R,) this year's value added of each region; called only
+            when a government takes its basis (a pass over every firm).
         phase: The phase in force (its budget rate and basis).
         budget_scale: Multiplier of the budget rate.
         acting: (R,) regions that get a budget.
         shape: (ledger regions, instruments) of the result.
     """
-    for gov in governments:
-        if gov.budget_basis == 0.0 or phase.budget.basis == "current":
-            gov.budget_basis = float(value_added[gov.region])
+    taking = [g for g in governments if g.budget_basis == 0.0 or phase.budget.basis == "current"]
+    if taking:
+        regional = value_added()
+        for gov in taking:
+            gov.budget_basis = float(regional[gov.region])
     basis = np.zeros(len(acting))
     for gov in governments:
         basis[gov.region] = gov.budget_basis

@@ -220,7 +220,10 @@ class Policy:
                 clusters.do("receive_demonstrator", 0.0)
                 clusters.do("step")
             return
-        value_added = firms.by_cell(firms.value_added, e.n_regions, e.n_sectors).sum(axis=1)
+
+        def value_added() -> np.ndarray:
+            return firms.by_cell(firms.value_added, e.n_regions, e.n_sectors).sum(axis=1)
+
         shape = (len(self.ledger.regions), len(self.instrument_names))
         new = funding.new_money(
             self.governments, value_added, phase, self.budget_scale, self.acting, shape
