@@ -24,12 +24,12 @@ class Deadweight:
         """Add this year's funded payments and their deadweight (``region``: the firms')."""
         if len(self.funded) == 0:
             self.funded, self.unaided = np.zeros(n_regions), np.zeros(n_regions)
-        funded = outcome.paid_grant > 0
-        if outcome.unaided is None or not funded.any():
+        funded = np.flatnonzero(outcome.paid_grant > 0)  # few of the firms: found once
+        if outcome.unaided is None or not len(funded):
             return
-        self.funded += np.bincount(region[funded], minlength=n_regions)
-        unaided = funded & outcome.unaided
-        self.unaided += np.bincount(region[unaided], minlength=n_regions)
+        self.funded += np.bincount(region.take(funded), minlength=n_regions)
+        unaided = funded[outcome.unaided.take(funded)]
+        self.unaided += np.bincount(region.take(unaided), minlength=n_regions)
 
     def shares(self, focal: int) -> dict[str, float]:
         """Share of funded stage payments whose firm could have paid them alone (NaN: none)."""

@@ -171,14 +171,16 @@ class Policy:
         t = self.ledger.t(year)
         n_inst = len(self.instrument_names)
         region = firms.region_index()
-        paid = outcome.paid_funder >= 0
+        # the few firms paid a grant, found once (the columns are as long as the population)
+        paid = np.flatnonzero(outcome.paid_funder >= 0)
         if not self.governs.all():
-            paid &= self.governs.take(region)
-        if n_inst and paid.any():
-            key = region[paid] * n_inst + outcome.paid_funder[paid]
-            sums = np.bincount(key, outcome.paid_grant[paid], e.n_regions * n_inst)
+            paid = paid[self.governs.take(region.take(paid))]
+        if n_inst and len(paid):
+            grants = outcome.paid_grant.take(paid)
+            key = region.take(paid) * n_inst + outcome.paid_funder.take(paid)
+            sums = np.bincount(key, grants, e.n_regions * n_inst)
             self.ledger.disbursed[t, : e.n_regions] += sums.reshape(e.n_regions, n_inst)
-            self.received["firms"] += float(outcome.paid_grant[paid].sum())
+            self.received["firms"] += float(grants.sum())
         self._book_tax(model, t, year)
         self.deadweight.count(region, e.n_regions, outcome)
         for inst in self.instruments:
