@@ -4,9 +4,8 @@ Once a year (step 5 of the timetable) the policy settles the year that ends
 (what firms were paid, loans, roadmap progress, the ledger) and plans the next:
 it forms clusters, enters a new phase of the timeline when one starts (picking
 spearheads and matching roadmaps when its selection rule says so), opens the
-ledger, and steps the agents: the coordinator, then the governments (which
-allocate together, instrument by instrument, and return what each committed and
-paid: sim.policy.allocation), then every cluster.
+ledger, and steps the agents: the coordinator, the governments (together, instrument by
+instrument: sim.policy.allocation; each returns what it committed and paid), every cluster.
 """
 
 from __future__ import annotations
@@ -171,8 +170,7 @@ class Policy:
         t = self.ledger.t(year)
         n_inst = len(self.instrument_names)
         region = firms.region_index()
-        # the few firms paid a grant, found once (the columns are as long as the population)
-        paid = np.flatnonzero(outcome.paid_funder >= 0)
+        paid = np.flatnonzero(outcome.paid_funder >= 0)  # the few firms paid a grant
         if not self.governs.all():
             paid = paid[self.governs.take(region.take(paid))]
         if n_inst and len(paid):
