@@ -6,7 +6,8 @@ tiny economy (a smoke test, not a benchmark); ``--out FILE.json`` saves the figu
 What is timed: the whole command ``s3sim -m +experiment=sensitivity_morris`` (the Hydra
 joblib launcher, every start-up included) with 1 and with 2 workers, for studies of 8 and
 48 runs of the default economy. Each sample point runs ``bottom_up`` and ``targeted`` on the
-same seed (2 runs); the study's default ``sensitivity.batches=auto`` launches one Hydra job
+same seed (2 runs, which simulate their 9 years before policy once,
+sim.config.scenario_runs); the study's default ``sensitivity.batches=auto`` launches one Hydra job
 per worker, which imports once and claims one point after the other until none is left.
 The varied parameters (``scenario.selection.evaluation_noise``,
 ``dynamics.knowledge.productivity_noise`` and the dummy) barely change a run's cost, so
