@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.config.assemble import compose_scenario as compose_group_scenario
 from sim.errors import ConfigError
+from sim.experiments.heap import keep_freed_memory
 from sim.experiments.sensitivity.claims import PointClaims
 from sim.experiments.sensitivity.design import sample
 from sim.experiments.sensitivity.evaluate import PointEvaluator
@@ -94,6 +95,7 @@ def run_batch(
         ConfigError: If the sweep directory holds points of another study.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)  # mesa logs every step at INFO
+    keep_freed_memory()  # the points allocate the same arrays over and over
     study = read_study(config)
     base = {k: v for k, v in config.items() if k != "sensitivity"}
     x = sample(study)
