@@ -142,3 +142,19 @@ def test_odd_economy_keys_equal_the_default_economy():
     assert cell_value(table["n_firms"]) == economy["n_firms"]
     assert cell_value(table["rest_of_world.scale"]) == economy["rest_of_world"]["scale"]
     assert table["focal_region"] == f"`{economy['focal_region']}`"
+
+
+def test_the_studys_targets_and_printout_join_the_benchmarks(tmp_path):
+    from sim.docgen.bench import BENCH, render
+
+    figures = json.loads((ROOT / BENCH).read_text(encoding="utf-8"))
+    figures["sweep_study"] = {
+        "targets": [{"target": "study T", "goal": "< 1 min", "value": "2 min", "pass": False}],
+        "report": "sweep throughput printout\n",
+    }
+    (tmp_path / BENCH).parent.mkdir(parents=True)
+    (tmp_path / BENCH).write_text(json.dumps(figures), encoding="utf-8")
+    assert "| study T | < 1 min | 2 min | missed |" in render("bench.targets", tmp_path)
+    report = render("bench.report", tmp_path)
+    assert "sweep throughput printout" in report
+    assert report.index(figures["report"].splitlines()[0]) < report.index("sweep throughput")

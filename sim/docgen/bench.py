@@ -83,11 +83,15 @@ def render(name: str, root: Path) -> str:
     """The generated block ``bench.targets`` (a table) or ``bench.report`` (the printout)."""
     figures = load(root)
     if name == "bench.targets":
+        study = figures.get("sweep_study", {}).get("targets", [])
         rows = [
             [t["target"], t["goal"], t["value"], {True: "met", False: "missed"}.get(t["pass"], "-")]
-            for t in figures["targets"]
+            for t in figures["targets"] + study
         ]
         return table(["measure", "target", "measured", ""], rows) + "\n" + provenance(figures)
     if name == "bench.report":
-        return provenance(figures) + "\n```\n" + figures["report"].rstrip("\n") + "\n```\n"
+        report = figures["report"].rstrip("\n")
+        if "report" in figures.get("sweep_study", {}):
+            report += "\n\n" + figures["sweep_study"]["report"].rstrip("\n")
+        return provenance(figures) + "\n```\n" + report + "\n```\n"
     raise KeyError(f"no generated bench block {name!r}")

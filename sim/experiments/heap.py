@@ -7,8 +7,8 @@ again, zeroed by the kernel: a process that evaluates four points of a study of 
 economy has about 165,000 page faults. With the thresholds raised (``mallopt``, glibc's
 documented tunables ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD``), freed blocks stay in the
 heap for the next year: about 110,000 faults, and 1-12 % less time per point in five paired
-measurements, 1-5 % with two jobs at once (docs/performance.md). Results are unchanged: only where memory comes from
-changes.
+measurements, 1-5 % with two jobs at once (docs/performance.md). Results are unchanged: only
+where memory comes from changes.
 
 The job of a study calls :func:`keep_freed_memory` once; a single run does not (its peak
 memory is what the benchmark reports per firm).
