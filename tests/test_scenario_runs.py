@@ -127,3 +127,21 @@ def test_a_model_with_a_policy_or_past_the_first_policy_year_is_not_forked():
     model.run_until(model.first_policy_year + 1)
     with pytest.raises(ValueError, match="after the policy's first year"):
         fork(model, parts.policy(), False)
+
+
+def test_no_hook_of_the_policy_is_called_before_the_first_policy_year():
+    model = build_model(compose_config([*SMALL, "economy.n_firms=1500", "scenario=targeted"]))
+    called: dict[str, set[int]] = {}
+    hooks = ("tax_revenue", "knowledge_pool", "support", "roadmap_cells", "allocate")
+    for name in hooks:
+        hook = getattr(model.policy, name)
+
+        def recorded(*args, _hook=hook, _name=name):
+            called.setdefault(_name, set()).add(model.year)
+            return _hook(*args)
+
+        setattr(model.policy, name, recorded)
+    model.run()
+    assert set(called) == set(hooks)
+    for name, years in called.items():
+        assert min(years) == model.first_policy_year == model.start - 1, name
