@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="save the figures as JSON")
     args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats {args.repeats}: must be at least 1")
     extra = QUICK if args.quick else []
     load = [os.getloadavg()[0]]
     sizes, counts = (8, 48), (1, 2)

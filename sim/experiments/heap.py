@@ -17,7 +17,6 @@ memory is what the benchmark reports per firm).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 #: glibc's ``mallopt`` parameters (malloc.h).
 M_TRIM_THRESHOLD = -1
@@ -30,10 +29,9 @@ TRIM_THRESHOLD = 512 * 1024 * 1024
 
 def keep_freed_memory() -> bool:
     """Raise glibc's mmap and trim thresholds; False where the C library has no ``mallopt``."""
-    name = ctypes.util.find_library("c")
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError, TypeError):
+    try:  # the symbols the process has loaded, the C library's among them
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int

@@ -63,13 +63,17 @@ class Coordinator(mesa.Agent):
                 pilot = self.pilots.setdefault(area, Pilot(area, regions))
                 pilot.regions = sorted(set(pilot.regions) | set(regions))
 
+    def consortia(self, region: int) -> list[Pilot]:
+        """The pilots ``region`` co-funds (those :meth:`receive` splits its money over)."""
+        return [p for p in self.pilots.values() if region in p.regions]
+
     def in_consortium(self, region: int) -> bool:
-        """Whether ``region`` co-funds at least one pilot (what :meth:`receive` takes from)."""
-        return any(region in p.regions for p in self.pilots.values())
+        """Whether ``region`` co-funds at least one pilot."""
+        return bool(self.consortia(region))
 
     def receive(self, region: int, money: float) -> float:
         """Take a region's contribution, split over its consortia; return what was taken."""
-        mine = [p for p in self.pilots.values() if region in p.regions]
+        mine = self.consortia(region)
         if not mine:
             return 0.0
         for pilot in mine:
