@@ -30,7 +30,7 @@ from sim.config.paths import config_dir
 from sim.config.safety import check_path_name
 from sim.config.settings import to_container
 from sim.errors import ConfigError
-from sim.experiments.warm_start import settle_imports
+from sim.experiments.warm_start import settle_imports, start_server
 from sim.outputs import manifest
 from sim.outputs.atomic import is_complete
 
@@ -239,6 +239,7 @@ def main() -> None:
     if not getattr(hydra_utils.run_and_report, "one_line", False):
         hydra_utils.run_and_report = _in_one_line(hydra_utils.run_and_report)
         hydra_utils.run_and_report.one_line = True
+    start_server(sys.argv[1:])  # a multirun's workers: their imports start now
     _app()
     gc.freeze()  # the command ends: no need to search what is left for cycles first
 

@@ -4,12 +4,14 @@ The speed itself is measured by experiments/sweep_benchmark.py; these tests chec
 the savings keep their meaning: a config file parsed once still gives fresh, equal configs
 and sees its changes; the main process of a sweep does not import the model; of a study's
 jobs Hydra checks two, of any other sweep every job; the workers started early are the
-ones the joblib launcher then uses.
+ones the joblib launcher then uses, do not parse again what the main process parsed, and,
+for a multirun on joblib's workers, are forks of a server that imported the model.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -18,7 +20,7 @@ import yaml
 from omegaconf import OmegaConf
 
 from sim.config import hydra_hooks, parse_once
-from sim.experiments import warm_start
+from sim.experiments import orphans, warm_start
 
 
 def load(path):
@@ -63,6 +65,30 @@ def test_a_changed_file_is_parsed_again(tmp_path, parses):
     path.write_text(f"# {path}\nname: second\n")
     assert load(path).name == "second"
     assert len(parses) == 2
+
+
+def test_texts_parsed_by_the_main_process_are_not_parsed_again_in_a_worker(tmp_path, parses):
+    hydra_hooks.install()
+    path = tmp_path / "study.yaml"
+    text = f"# {path}\nsensitivity: {{trajectories: 4, names: [a, b]}}\n"
+    path.write_text(text)
+    # what parse_once.texts() of the main process holds
+    handed = {text: {"sensitivity": {"trajectories": 4, "names": ["a", "b"]}}}
+    parse_once.adopt(handed)
+    loaded = load(path)
+    assert parses == []
+    assert OmegaConf.to_container(loaded) == {
+        "sensitivity": {"trajectories": 4, "names": ["a", "b"]}
+    }
+    loaded.sensitivity.names.append("c")  # a config built from adopted values is its own
+    assert handed[text]["sensitivity"]["names"] == ["a", "b"]
+    assert text in parse_once.texts()
+
+
+def test_adopted_texts_keep_the_memo_bounded(monkeypatch):
+    monkeypatch.setattr(parse_once, "_PARSED", parse_once.OrderedDict())
+    parse_once.adopt({f"k: {i}\n": {"k": i} for i in range(parse_once.MAX_TEXTS + 10)})
+    assert len(parse_once.texts()) == parse_once.MAX_TEXTS
 
 
 def test_a_yaml_error_still_names_the_file(tmp_path):
@@ -181,3 +207,92 @@ def test_workers_started_early_are_the_ones_the_launcher_uses():
 )
 def test_no_workers_are_started_where_the_launcher_starts_none(launcher):
     assert warm_start.start(launcher, study=False) is None
+
+
+def server_started(monkeypatch, argv, method=None):
+    """Whether start_server(argv) starts the fork server (nothing is started here)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from joblib.externals.loky.backend import context
+
+    calls = []
+    monkeypatch.setattr(context, "_DEFAULT_START_METHOD", method)
+    monkeypatch.setattr(multiprocessing, "set_forkserver_preload", calls.append)
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: calls.append("running"))
+    monkeypatch.delenv(orphans.MAIN, raising=False)
+    started = warm_start.start_server(argv)
+    assert started == (len(calls) == 2)
+    if started:
+        assert calls[0][-1] == warm_start.SERVER_READY and "sim.config.assemble" in calls[0]
+        assert context._DEFAULT_START_METHOD == "forkserver"
+        assert os.environ[orphans.MAIN].endswith(f":{os.getpid()}")
+    return started
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["-m", "seed=0,1"], ["--multirun", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]],
+)
+def test_a_multirun_on_joblib_starts_the_fork_server(monkeypatch, argv):
+    assert server_started(monkeypatch, argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["seed=0"],
+        ["-m", "seed=0,1", "hydra/launcher=submitit_local"],
+        ["-m", "seed=0,1", "hydra.launcher.n_jobs=1"],
+        ["-m", "--no-such-flag"],
+        ["-m", "seed=0,1", "--config-name"],
+    ],
+    ids=["single run", "another launcher", "one worker", "unknown flag", "missing value"],
+)
+def test_no_fork_server_where_no_loky_worker_will_start(monkeypatch, capsys, argv):
+    assert not server_started(monkeypatch, argv)
+    assert capsys.readouterr().err == ""  # Hydra itself reports a malformed command line
+
+
+def test_a_start_method_chosen_before_is_kept(monkeypatch):
+    assert not server_started(monkeypatch, ["-m", "seed=0,1"], method="spawn")
+
+
+def test_workers_forked_from_the_server_start_with_the_model_imported():
+    code = (
+        "import gc, os, sys\n"
+        "from joblib import Parallel, delayed\n"
+        "from sim.experiments.warm_start import start_server\n"
+        "assert start_server(['-m', 'seed=0,1'])\n"
+        "def probe():\n"
+        "    names = ('sim.config.assemble', 'sim.experiments.sensitivity.batch')\n"
+        "    imported = all(name in sys.modules for name in names)\n"
+        "    return os.getppid(), imported, gc.get_freeze_count() > 0\n"
+        "jobs = Parallel(n_jobs=2, backend='loky')(delayed(probe)() for _ in range(4))\n"
+        "print(os.getpid(), jobs)\n"
+        "print('sim.config.assemble' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.strip().splitlines()
+    main, probes = first.split(" ", 1)
+    for parent, imported, frozen in eval(probes):  # noqa: S307 (our own printout)
+        assert parent != int(main)  # a fork of the server, not a child loky started
+        assert imported and frozen
+    assert second == "False"  # the main process itself did not import the model
+
+
+@pytest.mark.parametrize("main_alive", [True, False], ids=["command running", "command ended"])
+def test_the_server_reports_a_failing_worker_unless_the_command_has_ended(main_alive):
+    main = os.getpid() if main_alive else _ended_pid()
+    code = "import sim.experiments.server_ready\nraise RuntimeError('queues gone')\n"
+    env = os.environ | {orphans.MAIN: f"{socket.gethostname()}:{main}"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 1
+    assert ("RuntimeError: queues gone" in done.stderr) == main_alive
+
+
+def _ended_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid

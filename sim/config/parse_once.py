@@ -53,6 +53,23 @@ def _load(original, file_: Any) -> DictConfig | ListConfig:
     return OmegaConf.create() if obj is None else OmegaConf.create(obj)
 
 
+def texts() -> dict[str, Any]:
+    """The texts parsed in this process and their values (to hand to a sweep's workers)."""
+    return dict(_PARSED)
+
+
+def adopt(parsed_texts: dict[str, Any]) -> None:
+    """Take texts parsed by another process (the sweep's main process) as parsed here.
+
+    A worker's first job then composes its config without parsing the files the main
+    process parsed already; the values are only ever read (``OmegaConf.create`` copies them).
+    """
+    for text, obj in parsed_texts.items():
+        _PARSED.setdefault(text, obj)
+    while len(_PARSED) > MAX_TEXTS:
+        _PARSED.popitem(last=False)
+
+
 def install() -> None:
     """Memoise the parsing of ``OmegaConf.load`` in this process (idempotent)."""
     if _STATE["installed"]:

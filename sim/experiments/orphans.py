@@ -29,6 +29,14 @@ def mark_main() -> None:
     os.environ[MAIN] = f"{socket.gethostname()}:{os.getpid()}"
 
 
+def main_pid() -> int | None:
+    """The sweep's main process named by :func:`mark_main`, if on this host; else None."""
+    host, _, pid = os.environ.get(MAIN, "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    return int(pid)
+
+
 def gone(pid: int) -> bool:
     """Whether process ``pid`` has ended (a zombie counts as ended)."""
     try:
@@ -58,12 +66,12 @@ def end_with_main() -> None:
     Idempotent (one watcher thread per process); nothing happens on another host
     (a SLURM job) or outside a sweep.
     """
-    host, _, pid = os.environ.get(MAIN, "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    pid = main_pid()
+    if pid is None or pid == os.getpid():
         return
     thread = _guard["thread"]
     if thread is not None and thread.is_alive():
         return
-    thread = threading.Thread(target=_watch, args=(int(pid),), name="sweep-guard", daemon=True)
+    thread = threading.Thread(target=_watch, args=(pid,), name="sweep-guard", daemon=True)
     thread.start()
     _guard["thread"] = thread

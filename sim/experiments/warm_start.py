@@ -3,24 +3,47 @@
 Hydra starts the launcher's workers only when it launches the jobs, after it has checked
 that the jobs compose; each worker then imports Hydra, the model (mesa, pandas, scipy) and
 the statistics, a second or two during which the main process only waits, and which the
-same sweep on one worker pays once. :func:`start` asks joblib for the same workers as soon
-as the command's config is composed, from a thread, and gives each a first task,
-:func:`prepare_worker`; the launcher's ``joblib.Parallel`` then finds the workers running
-(joblib reuses loky's executor when its settings are the same, which they are: the
-launcher's own) and their imports done. If anything fails here, the launcher starts its
-workers as it always did.
+same sweep on one worker pays once. Two things shorten that wait:
+
+- :func:`start_server`, called with the command line before Hydra composes anything,
+  starts Python's fork server, which imports the model once while the main process
+  composes; loky then forks every worker from it, its imports done.
+- :func:`start` asks joblib for the launcher's workers as soon as the command's config
+  is composed, from a thread, and gives each a first task, :func:`prepare_worker`; the
+  launcher's ``joblib.Parallel`` then finds the workers running (joblib reuses loky's
+  executor when its settings are the same, which they are: the launcher's own).
+
+If anything fails here, the launcher starts its workers as it always did.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
+import os
 import threading
-from typing import Any
+from typing import Any, NoReturn
 
 log = logging.getLogger("s3sim")
 JOBLIB = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
 _FROZEN = {"done": False}
+
+
+#: What a sweep's job imports besides ``sim.cli`` (which a worker runs as its main module
+#: when the command is ``python -m sim.cli``: runpy warns if it is imported already).
+JOB_MODULES = ("hydra_plugins.hydra_joblib_launcher._core", "sim.config.assemble")
+#: What a sensitivity study's job imports besides.
+STUDY_MODULES = ("sim.experiments.sensitivity.batch",)
+
+
+#: The fork server's last import (it freezes the collector's view of the others).
+SERVER_READY = "sim.experiments.server_ready"
+
+
+def job_modules(study: bool) -> tuple[str, ...]:
+    """The modules a sweep's job imports (a study's jobs: :data:`STUDY_MODULES` too)."""
+    return JOB_MODULES + (STUDY_MODULES if study else ())
 
 
 def settle_imports(study: bool = False) -> None:
@@ -39,10 +62,8 @@ def settle_imports(study: bool = False) -> None:
     enabled = gc.isenabled()
     gc.disable()  # what imports allocate lives for good: the collector's passes find little
     try:
-        import sim.config.assemble  # noqa: F401
-
-        if study:
-            import sim.experiments.sensitivity.batch  # noqa: F401
+        for module in job_modules(study):
+            importlib.import_module(module)
     finally:
         if enabled:
             gc.enable()
@@ -51,12 +72,86 @@ def settle_imports(study: bool = False) -> None:
     _FROZEN["done"] = True
 
 
-def prepare_worker(study: bool) -> None:
-    """A worker's first task: end with the sweep's main process, and import what jobs need."""
+def prepare_worker(study: bool, parsed_texts: dict[str, Any] | None = None) -> None:
+    """A worker's first task: end with the sweep's main process, and import what jobs need.
+
+    ``parsed_texts``: the config files the main process has parsed (``parse_once.texts``),
+    so that the worker's first composition does not parse them again.
+    """
+    from sim.config import parse_once
     from sim.experiments.orphans import end_with_main
 
     end_with_main()  # from now on, not only once a job has started
     settle_imports(study)
+    if parsed_texts:
+        parse_once.adopt(parsed_texts)
+
+
+def _joblib(launcher: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
+    """The settings the joblib launcher gives joblib, and its workers; None for another."""
+    if launcher.get("_target_") != JOBLIB:
+        return None
+    from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
+    from joblib import effective_n_jobs
+
+    settings = {k: v for k, v in launcher.items() if k != "_target_"}
+    settings["backend"] = "loky"  # as the launcher does
+    process_joblib_cfg(settings)
+    return settings, effective_n_jobs(settings.get("n_jobs", -1))
+
+
+def start_server(argv: list[str]) -> bool:
+    """Have loky fork a multirun's workers from a server process that imports the model now.
+
+    loky starts each worker as a fresh interpreter, which imports the model (mesa with
+    pandas, networkx and scipy.spatial: a second or more of CPU) once Hydra has composed
+    and checked the sweep: on 2 cores, the main process and two importing workers share
+    them. With Python's fork server, one process imports :func:`job_modules` once, on
+    the other core while the main process composes, and every worker is a fork of it,
+    ready at once. Called with the command line before Hydra composes (the launcher is not
+    known yet): a multirun whose command line chooses no other launcher and not one worker.
+    Where the config then chooses another launcher, or joblib runs the jobs in the main
+    process, no worker is ever asked of the server, which ends with the command.
+
+    Returns:
+        Whether the server was started: not for a single run, another launcher or one
+        worker on the command line, one CPU, where loky's start method was chosen already,
+        or where the platform has no fork server (loky's own start then serves as before).
+    """
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+    parser.error = _malformed  # silent: Hydra's own parse of the command line reports it
+    try:
+        args, unknown = parser.parse_known_args(argv)
+    except ValueError:
+        return False
+    if unknown:
+        return False
+    chosen = {k.strip(): v for k, _, v in (o.partition("=") for o in args.overrides)}
+    launcher = chosen.get("hydra/launcher", chosen.get("override hydra/launcher", "joblib"))
+    one_worker = chosen.get("hydra.launcher.n_jobs") == "1" or (os.cpu_count() or 1) <= 1
+    if not args.multirun or launcher != "joblib" or one_worker:
+        return False
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    from joblib.externals.loky.backend.context import get_start_method, set_start_method
+
+    from sim.experiments.orphans import mark_main
+
+    methods = multiprocessing.get_all_start_methods()
+    if get_start_method() is not None or "forkserver" not in methods:
+        return False
+    mark_main()  # the server and its workers inherit the name of the main process
+    multiprocessing.set_forkserver_preload([*job_modules(study=True), SERVER_READY])
+    set_start_method("forkserver")
+    forkserver.ensure_running()
+    return True
+
+
+def _malformed(message: str) -> NoReturn:
+    raise ValueError(message)
 
 
 def start(launcher: dict[str, Any], study: bool) -> threading.Thread | None:
@@ -70,26 +165,22 @@ def start(launcher: dict[str, Any], study: bool) -> threading.Thread | None:
         The thread that waits for the workers' imports, or None when there is nothing to
         start (another launcher, or one worker: joblib then runs the jobs in this process).
     """
-    settings = {k: v for k, v in launcher.items() if k != "_target_"}
-    if launcher.get("_target_") != JOBLIB:
+    found = _joblib(launcher)
+    if found is None or found[1] <= 1:
         return None
-    from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
-    from joblib import effective_n_jobs
+    from sim.config import parse_once
 
-    settings["backend"] = "loky"  # as the launcher does
-    process_joblib_cfg(settings)
-    workers = effective_n_jobs(settings.get("n_jobs", -1))
-    if workers <= 1:
-        return None
-    thread = threading.Thread(target=_warm, args=(settings, workers, study), daemon=True)
+    settings, workers = found
+    texts = parse_once.texts()
+    thread = threading.Thread(target=_warm, args=(settings, workers, study, texts), daemon=True)
     thread.start()
     return thread
 
 
-def _warm(settings: dict[str, Any], workers: int, study: bool) -> None:
+def _warm(settings: dict[str, Any], workers: int, study: bool, texts: dict[str, Any]) -> None:
     from joblib import Parallel, delayed
 
     try:
-        Parallel(**settings)(delayed(prepare_worker)(study) for _ in range(workers))
+        Parallel(**settings)(delayed(prepare_worker)(study, texts) for _ in range(workers))
     except Exception as exc:  # an optimisation only: the launcher starts its workers itself
         log.debug("warm start of the sweep's workers failed: %s", exc)
