@@ -23,6 +23,13 @@ from sim.config import hydra_hooks, parse_once
 from sim.experiments import orphans, warm_start
 
 
+def python(code: str) -> str:
+    """The standard output of ``python -c code`` in a fresh interpreter (which must succeed)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def load(path):
     with open(path, encoding="utf-8") as stream:
         return OmegaConf.load(stream)
@@ -106,9 +113,7 @@ def test_the_main_process_of_a_sweep_does_not_import_the_model():
         "import sys, sim.cli, sim.experiments.callbacks\n"
         "print(sorted(m for m in ('mesa', 'pandas', 'scipy', 'sim.model') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert python(code).strip() == "[]"
 
 
 def test_a_study_job_imports_the_statistics_only_to_measure_the_baseline():
@@ -124,9 +129,7 @@ def test_a_study_job_imports_the_statistics_only_to_measure_the_baseline():
         "    pass\n"
         "print('scipy.stats' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True"]
+    assert python(code).split() == ["False", "True"]
 
 
 def test_exported_functions_keep_their_names_when_their_modules_load():
@@ -272,9 +275,7 @@ def test_workers_forked_from_the_server_start_with_the_model_imported():
         "print(os.getpid(), jobs)\n"
         "print('sim.config.assemble' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    first, second = done.stdout.strip().splitlines()
+    first, second = python(code).strip().splitlines()
     main, probes = first.split(" ", 1)
     for parent, imported, frozen in eval(probes):  # noqa: S307 (our own printout)
         assert parent != int(main)  # a fork of the server, not a child loky started
