@@ -18,7 +18,9 @@ every run is about the same work.
   slows both);
 * runs per minute on 2 workers = 48 / T2(48 runs) x 60;
 * the CPU seconds of each command (user + system of all its processes): what the second
-  worker's start-up adds, whatever the load;
+  worker's start-up adds, whatever the load. The workers are forks of the command's fork
+  server (sim.experiments.warm_start), which outlives the command by a moment; this process
+  adopts such orphans (Linux's child subreaper) and waits for them, so that their time counts;
 * the seconds per run inside the jobs (points.jsonl) with 1 and 2 workers: their ratio is
   what two runs sharing the machine cost each other;
 * the 5,632-run study on 2 workers, extrapolated: T2(8) + 5,624 x (T2(48) - T2(8)) / 40,
@@ -72,6 +74,29 @@ def s3sim() -> str:
     return str(exe) if exe.is_file() else f"{sys.executable} -m sim.cli"
 
 
+def adopt_orphans() -> None:
+    """Become the parent of this process's orphaned descendants (Linux; elsewhere nothing).
+
+    ``prctl(PR_SET_CHILD_SUBREAPER, 1)``: a descendant whose parent ends (the command's fork
+    server and its workers) is re-parented here instead of to init, so its CPU time reaches
+    ``RUSAGE_CHILDREN`` once :func:`reap_orphans` has waited for it.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # 36: PR_SET_CHILD_SUBREAPER
+
+
+def reap_orphans() -> None:
+    """Wait for every child left (the adopted orphans): their CPU time counts from now on."""
+    while True:
+        try:
+            os.wait()
+        except ChildProcessError:
+            return
+
+
 def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[str, float]:
     """Wall time of a study of ``runs`` runs with ``workers`` workers, and its run times."""
     trajectories = runs // (POINT_RUNS * POINTS_PER_TRAJECTORY)
@@ -89,10 +114,12 @@ def study(runs: int, workers: int, sweep_dir: Path, extra: list[str]) -> dict[st
         f"hydra.sweep.dir={sweep_dir}",
         *extra,
     ]
+    adopt_orphans()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0, started = time.perf_counter(), time.time()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=sweep_dir.parent)
     wall, ended = time.perf_counter() - t0, time.time()
+    reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:

@@ -2,6 +2,8 @@
 
 A smoke test, not a timed test: no speed, memory or efficiency is asserted (the
 targets may print PASS, MISS or SKIP), only that every figure is measured and shown.
+Also: experiments/sweep_benchmark.py counts the CPU time of a command's orphaned
+descendants (the sweep's fork server and its workers).
 """
 
 from __future__ import annotations
@@ -85,3 +87,26 @@ def test_quick_benchmark_saves_every_figure(quick):
         assert key in figures
     assert len(figures["targets"]) == 6
     assert figures["reference"]["ratio"] > 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the child subreaper is Linux's")
+def test_the_sweep_benchmark_counts_the_cpu_of_orphaned_descendants():
+    # a sweep's workers are forks of a fork server that outlives the command: the
+    # benchmark must count them as its own children; here a grandchild whose parent
+    # has ended burns 0.3 s of CPU (without adoption the figure is about the parent's)
+    code = (
+        "import resource, subprocess, sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'experiments')!r})\n"
+        "from sweep_benchmark import adopt_orphans, reap_orphans\n"
+        "burn = ('import os, time\\nif os.fork() == 0:\\n    t = time.process_time()\\n'\n"
+        "        '    while time.process_time() - t < 0.3:\\n        pass\\n')\n"
+        "adopt_orphans()\n"
+        "before = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "subprocess.run([sys.executable, '-c', burn], check=True)\n"
+        "reap_orphans()\n"
+        "after = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) >= 0.3
