@@ -247,14 +247,29 @@ def test_a_multirun_on_joblib_starts_the_fork_server(monkeypatch, argv):
         ["seed=0"],
         ["-m", "seed=0,1", "hydra/launcher=submitit_local"],
         ["-m", "seed=0,1", "hydra.launcher.n_jobs=1"],
+        ["-m", "seed=0,1", "++hydra.launcher.n_jobs=1"],
         ["-m", "--no-such-flag"],
         ["-m", "seed=0,1", "--config-name"],
     ],
-    ids=["single run", "another launcher", "one worker", "unknown flag", "missing value"],
+    ids=[
+        "single run",
+        "another launcher",
+        "one worker",
+        "one worker (++)",
+        "unknown flag",
+        "missing value",
+    ],
 )
 def test_no_fork_server_where_no_loky_worker_will_start(monkeypatch, capsys, argv):
     assert not server_started(monkeypatch, argv)
     assert capsys.readouterr().err == ""  # Hydra itself reports a malformed command line
+
+
+def test_no_fork_server_on_one_cpu(monkeypatch):
+    from joblib.externals import loky
+
+    monkeypatch.setattr(loky, "cpu_count", lambda: 1)  # joblib's count: one worker for -1
+    assert not server_started(monkeypatch, ["-m", "seed=0,1"])
 
 
 def test_a_start_method_chosen_before_is_kept(monkeypatch):

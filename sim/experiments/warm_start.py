@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-import os
 import threading
 from typing import Any, NoReturn
 
@@ -128,15 +127,18 @@ def start_server(argv: list[str]) -> bool:
         return False
     if unknown:
         return False
-    chosen = {k.strip(): v for k, _, v in (o.partition("=") for o in args.overrides)}
+    chosen = {k.strip().lstrip("+~"): v for k, _, v in (o.partition("=") for o in args.overrides)}
     launcher = chosen.get("hydra/launcher", chosen.get("override hydra/launcher", "joblib"))
-    one_worker = chosen.get("hydra.launcher.n_jobs") == "1" or (os.cpu_count() or 1) <= 1
-    if not args.multirun or launcher != "joblib" or one_worker:
+    if not args.multirun or launcher != "joblib" or chosen.get("hydra.launcher.n_jobs") == "1":
         return False
     import multiprocessing
     from multiprocessing import forkserver
 
+    from joblib.externals.loky import cpu_count
     from joblib.externals.loky.backend.context import get_start_method, set_start_method
+
+    if cpu_count() <= 1:  # what joblib counts: affinity and cgroup quotas too
+        return False
 
     from sim.experiments.orphans import mark_main
 
