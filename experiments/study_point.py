@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=3, help="points timed (default 3)")
     parser.add_argument("--profile", action="store_true", help="then profile as many more")
     args = parser.parse_args(argv)
+    if args.points < 1:
+        parser.error(f"--points {args.points}: must be at least 1")
     logging.getLogger("MESA").setLevel(logging.WARNING)
     evaluate, points = evaluator()
     if len(points) < 2 * args.points + 1:
