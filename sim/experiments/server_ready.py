@@ -10,12 +10,16 @@ A worker the command asked for just before it ended (a config refused, a full di
 be forked after the command is gone, and fail to take over loky's queues, which went
 with it. The server reports a failing worker through ``sys.excepthook``, onto the
 command's own stderr: here the hook says nothing once the command has ended.
+
+The model's compiled loops (:mod:`sim.model.kernels`) are loaded here too: the first
+calls of a process cost about a third of a second, which the workers then do not pay.
 """
 
 import gc
 import sys
 
 from sim.experiments.orphans import gone, main_pid
+from sim.model import kernels
 
 
 def report_unless_orphaned(kind, value, traceback) -> None:
@@ -27,5 +31,6 @@ def report_unless_orphaned(kind, value, traceback) -> None:
 
 
 sys.excepthook = report_unless_orphaned
+kernels.warm()  # the compiled loops loaded once here, not in every worker
 gc.collect()
 gc.freeze()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Competition
@@ -53,9 +54,7 @@ def diseconomies_of_scale(
     """
     if p.size_penalty == 0.0:
         return np.zeros(len(employment))
-    jobs = np.bincount(region, employment, n_regions)
-    penalty = np.maximum(employment, 1e-12)
-    penalty /= np.maximum(p.size_bend * jobs, 1e-12).take(region)
+    penalty = kernels.size_ratio(employment, region, n_regions, p.size_bend, np.empty(len(region)))
     np.log(penalty, out=penalty)
     np.maximum(penalty, 0.0, out=penalty)
     penalty *= p.size_penalty
@@ -109,7 +108,7 @@ def compete(
     Returns:
         (n,) own R&D spending of each firm this year (million EUR).
     """
-    n_sectors = economy.n_sectors
+    n_sectors, n = economy.n_sectors, firms.n
     # intp indices: every lookup and sum below uses them without a cast
     s = firms.sector_index()
     region = firms.region_index()
@@ -121,69 +120,58 @@ def compete(
     if start is not None:
         density = density - start[1]
     related = p.relatedness_advantage * density.ravel()
-    edge = firms.productivity - labour_cost.take(cell)
-    edge += related.take(cell)
-    edge -= diseconomies_of_scale(firms.employment, region, economy.n_regions, p)
+    penalty = (
+        diseconomies_of_scale(firms.employment, region, economy.n_regions, p)
+        if p.size_penalty != 0.0
+        else kernels.NONE
+    )
+    # the compiled loops (sim.model.kernels) do the gathers, sums and arithmetic; exp,
+    # log, log1p and power stay numpy's, on whole arrays between them
+    edge = np.empty(n)
     share = firms.share
-    before = np.bincount(s, share, n_sectors)
-    mean_edge = np.bincount(s, share * edge, n_sectors) / np.maximum(before, 1e-300)
+    before = kernels.relative_edge(
+        firms.productivity, share, cell, s, labour_cost, related, penalty, p.selection,
+        n_sectors, edge,
+    )  # fmt: skip
     # replicator: reallocate the firms' joint share toward the more competitive ones
-    edge -= mean_edge.take(s)
-    edge *= p.selection
     fitness = np.exp(edge, out=edge)
-    fitness *= share
-    after = np.bincount(s, fitness, n_sectors)
-    np.multiply(fitness, (before / np.maximum(after, 1e-300)).take(s), out=share)
-    scale = np.maximum(firms.employment, 1e-3)
-    scale /= p.reference_size
+    # shocks: b_i L_i + log(1 - b_i^2), with E[exp(b L)] = 1 / (1 - b^2) for L ~ Laplace(0, 1)
+    scale = kernels.floor_over(firms.employment, 1e-3, p.reference_size, np.empty(n))
     scale **= -p.shock_size_elasticity
-    scale *= p.shock_scale
-    np.minimum(scale, MAX_SHOCK_SCALE, out=scale)
-    # E[exp(b L)] = 1 / (1 - b^2) for L ~ Laplace(0, 1): subtract its log so that
-    # shocks leave a firm's expected share unchanged
-    shock = draws.laplace(Draw.SHOCK, firms.key)
-    shock *= scale
-    np.square(scale, out=scale)
-    np.negative(scale, out=scale)
-    shock += np.log1p(scale, out=scale)
-    share *= np.exp(shock, out=shock)
+    u = draws.uniform(Draw.SHOCK, firms.key)
+    shock = np.empty(n)
+    kernels.laplace_magnitude(u, u, shock)
+    np.log1p(shock, out=shock)
+    kernels.select_and_shock(
+        fitness, share, before, s, scale, p.shock_scale, MAX_SHOCK_SCALE, shock, u
+    )
+    kernels.add_into(shock, np.log1p(scale, out=scale))
+    growth = np.exp(shock, out=shock)
     # the rest of the world produces at the firms' mean productivity: selection
     # moves shares between firms, not toward or away from the rest of the world
-    row = markets.row_share
-    total = np.bincount(s, share, n_sectors) + row
-    total[total == 0] = 1.0
-    share /= total.take(s)
-    markets.row_share = row / total
-
-    value_added = share * markets.demand.take(s)
     target = np.exp(firms.productivity)
-    target *= markets.technology.take(s)
-    np.divide(value_added, target, out=target)
+    row = np.empty(n_sectors)
+    kernels.renormalise(
+        share, growth, s, markets.row_share, markets.demand, markets.technology, target,
+        firms.value_added, row,
+    )  # fmt: skip
+    markets.row_share = row
+    # employment: part of the way toward value added over productivity
     log_e = np.log(firms.employment)
-    np.log(target, out=target)
-    target -= log_e
-    target *= p.adjustment
-    target += log_e
+    kernels.partial_adjustment(np.log(target, out=target), log_e, p.adjustment)
     np.exp(target, out=firms.employment)
     markets.row_employment = markets.row_share * markets.demand / markets.technology
 
     # the wage bill per job of a cell's firms: wage_share * A_s * wage_r * premium_rs
     wage = economy.wage[:, None] * premium
     per_job = (p.wage_share * markets.technology)[None, :] * wage
-    wages = per_job.ravel().take(cell)
-    wages *= firms.employment
-    own_rd = economy.rd_intensity.take(s)
-    own_rd *= value_added
-    profit = value_added - wages
-    profit -= own_rd
-    if tax_revenue is not None:
-        profit -= value_added_tax(value_added, region, tax_revenue)
-    firms.value_added[:] = value_added
-    np.multiply(firms.cash, 1.0 - p.payout, out=firms.cash, where=firms.cash > 0)
-    firms.cash += profit
-    loss_years = firms.loss_years
-    loss_years += 1
-    loss_years *= profit < 0  # a year without loss starts the count again
+    value_added = firms.value_added
+    tax = kernels.NONE if tax_revenue is None else value_added_tax(value_added, region, tax_revenue)
+    own_rd = np.empty(n)
+    kernels.settle_accounts(
+        value_added, firms.employment, cell, s, per_job.ravel(), economy.rd_intensity, tax,
+        1.0 - p.payout, firms.cash, firms.loss_years, own_rd,
+    )  # fmt: skip
     return own_rd
 
 
@@ -192,8 +180,5 @@ def value_added_tax(value_added: np.ndarray, region: np.ndarray, revenue: np.nda
 
     The rates raise exactly ``revenue_r`` in every region whose firms have value added.
     """
-    base = np.bincount(region, value_added, len(revenue))
-    rate = np.divide(revenue, base, out=np.zeros(len(revenue)), where=base > 0)
-    tax = rate.take(region)
-    tax *= value_added
-    return tax
+    revenue = np.asarray(revenue, dtype=float)
+    return kernels.flat_tax(value_added, region, revenue, np.empty(len(value_added)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Knowledge
@@ -53,36 +54,26 @@ def learn(
     """
     R, S = economy.n_regions, economy.n_sectors
     cell = firms.cell(S)
-    stock = firms.by_cell(firms.knowledge, R, S)
-    output = firms.by_cell(firms.value_added, R, S)
+    stock, output = kernels.cell_sums(cell, firms.knowledge, firms.value_added, R * S)
+    stock, output = stock.reshape(R, S), output.reshape(R, S)
     related_stock = stock @ economy.relatedness
     related_output = output @ economy.relatedness
     pool = np.divide(
         related_stock, related_output, out=np.zeros_like(stock), where=related_output > 0
     )
-    absorbed = (p.spillover * pool).ravel().take(cell)
-    if extra_pool is not None:
-        absorbed += extra_pool
-    absorbed *= firms.value_added
-    knowledge = firms.knowledge
-    knowledge *= 1.0 - p.depreciation
-    knowledge += own_rd
-    knowledge += absorbed
+    kernels.absorb(
+        firms.knowledge, firms.value_added, own_rd, (p.spillover * pool).ravel(), cell,
+        kernels.NONE if extra_pool is None else extra_pool, 1.0 - p.depreciation,
+    )  # fmt: skip
 
     # log(1 + k) keeps a firm whose output collapsed from leaping ahead
     absorbed_log = np.log1p(knowledge_intensity(firms))
-    s = firms.sector_index()
-    mean_log = np.bincount(s, absorbed_log * firms.value_added, S) / np.maximum(
-        np.bincount(s, firms.value_added, S), 1e-12
-    )
-    absorbed_log -= mean_log.take(s)
-    absorbed_log *= p.productivity_effect
     noise = draws.normal(Draw.PRODUCTIVITY, firms.key)
     noise *= p.productivity_noise
-    productivity = firms.productivity
-    productivity *= 1.0 - p.productivity_reversion
-    productivity += absorbed_log
-    productivity += noise
+    kernels.move_productivity(
+        firms.productivity, absorbed_log, firms.value_added, firms.sector_index(), S,
+        p.productivity_effect, noise, 1.0 - p.productivity_reversion,
+    )  # fmt: skip
 
 
 def add_project_rd(
