@@ -16,6 +16,7 @@ from hypothesis.extra.numpy import arrays
 from numba import njit
 
 from sim.model import kernels
+from sim.model.firms import COLUMNS
 from sim.model.streams import GOLDEN, _mix, _mix_int, fold
 
 # awkward values make NaN on purpose: numpy's warnings about them say nothing here
@@ -269,6 +270,7 @@ def test_warming_loads_every_kernel_a_run_calls():
     # for argument types of their own (the fork server's workers would pay for them)
     code = """
 from sim.model import kernels
+from sim.model.firms import COLUMNS
 kernels.warm()
 before = kernels.signatures()
 from tests.golden import CASES, record
@@ -280,3 +282,23 @@ assert before == after, {k: (before[k], after[k]) for k in before if before[k] !
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("dtype", sorted({np.dtype(d).str for d in COLUMNS.values()}))
+@pytest.mark.parametrize("leaving", ["none", "all", "first", "last", "random"])
+def test_compacting_a_column_in_place_is_taking_the_kept_rows(dtype, leaving, rng):
+    n = 300
+    column = (rng.random(n) * 1000).astype(dtype)
+    mask = {
+        "none": np.ones(n, bool),
+        "all": np.zeros(n, bool),
+        "first": np.arange(n) != 0,
+        "last": np.arange(n) != n - 1,
+        "random": rng.random(n) < 0.7,
+    }[leaving]
+    kept = np.flatnonzero(mask)
+    first = int(np.argmin(mask)) if len(kept) < n else len(kept)
+    expected = column.copy()
+    expected[: len(kept)] = column[kept]
+    kernels.compact(column, kept, first)
+    same(column, expected)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
+
 #: Column name -> dtype. ``productivity`` is log relative productivity
 #: (0 = the sector's reference technology); money is in million EUR.
 COLUMNS: dict[str, type] = {
@@ -146,9 +148,8 @@ class Firms:
         k = len(kept)
         # the firms before the first leaver stay where they are; only the rest moves
         first = int(np.argmin(mask)) if k < self.n else k
-        moved = kept[first:]
         for arr in self._data.values():
-            arr[first:k] = arr.take(moved)
+            kernels.compact(arr, kept, first)
         self.n = k
         self._refresh()
 

@@ -17,10 +17,10 @@ Two kinds of randomness derive from the run's seed:
 Java's ``SplittableRandom``) applied twice, with wrap-around multiplication of 64-bit
 words: the (seed, draw, year) counter is folded into one word once per call, then each
 firm costs two finaliser passes, in one compiled loop (``sim.model.kernels``: about a
-nanosecond per firm, a seventh of the same passes over numpy uint64 arrays). numpy's counter-based bit generators (Philox, and Threefry
-elsewhere) take one key per generator object and so do not vectorise over tens of
-thousands of firm keys. Other distributions come from keyed uniforms through their
-inverse CDF.
+nanosecond per firm, a seventh of the same passes over numpy uint64 arrays). numpy's
+counter-based bit generators (Philox, and Threefry elsewhere) take one key per generator
+object and so do not vectorise over tens of thousands of firm keys. Other distributions
+come from keyed uniforms through their inverse CDF.
 """
 
 from __future__ import annotations

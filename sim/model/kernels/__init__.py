@@ -37,6 +37,7 @@ import numpy as np
 from sim.model.kernels.basics import (
     NONE,
     add_into,
+    compact,
     floor_over,
     keyed_uniform,
     maximum,  # noqa: F401 (callers and tests use it from here)
@@ -68,8 +69,12 @@ def warm() -> None:
     a quarter of a second: numba's compiler state); a fork server calls this once so
     that its workers start with every kernel loaded.
     """
+    from sim.model.firms import COLUMNS  # the firms' module uses the kernels
+
     f, i = _tiny(np.float64), _tiny(np.intp, writable=False)
     n = 2
+    for dtype in set(COLUMNS.values()):
+        compact(_tiny(dtype), _tiny(np.intp), 0)
     keyed_uniform(_tiny(np.uint64), np.uint64(1), np.uint64(2), f.copy())
     size_ratio(f, i, n, 0.5, f.copy())
     before = relative_edge(f, f, i, i, f, f, NONE, 1.0, n, f.copy())

@@ -65,3 +65,13 @@ def floor_over(values, floor, divisor, out):
     for i in range(values.shape[0]):
         out[i] = maximum(values[i], floor) / divisor
     return out
+
+
+@njit(cache=True, error_model="numpy")
+def compact(column, kept, first):
+    """``column[first:len(kept)] = column[kept[first:]]`` in place (``kept`` ascending).
+
+    ``kept[j] >= j``, so the loop reads every value before it writes over it: no copy.
+    """
+    for j in range(first, kept.shape[0]):
+        column[j] = column[kept[j]]
