@@ -14,6 +14,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,slurm,ray,dashboard]'
+	$(BIN)/python -c 'from sim.model.preload import warm; warm()'  # compile the model's loops once
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -9,8 +9,18 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from sim.config.paths import config_dir
+from sim.model.preload import warm
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """Compile the model's loops (or load them from numba's cache) before any test runs.
+
+    On a clean checkout the first compilation takes seconds; without this, the first
+    tests to run a model, or a sweep a test starts with a deadline, would pay for it.
+    """
+    warm()
 
 
 def compose_config(overrides: list[str] | None = None) -> dict:

@@ -269,14 +269,13 @@ def test_warming_loads_every_kernel_a_run_calls():
     # in a fresh process: after warm(), seeded runs of every golden case load no kernel
     # for argument types of their own (the fork server's workers would pay for them)
     code = """
-from sim.model import kernels
-from sim.model.firms import COLUMNS
-kernels.warm()
-before = kernels.signatures()
+from sim.model.preload import signatures, warm
+warm()
+before = signatures()
 from tests.golden import CASES, record
 for case in CASES.values():
     record(case)
-after = kernels.signatures()
+after = signatures()
 assert all(before.values()), before
 assert before == after, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
 """

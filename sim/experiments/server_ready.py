@@ -19,7 +19,7 @@ import gc
 import sys
 
 from sim.experiments.orphans import gone, main_pid
-from sim.model import kernels
+from sim.model.preload import warm
 
 
 def report_unless_orphaned(kind, value, traceback) -> None:
@@ -31,6 +31,6 @@ def report_unless_orphaned(kind, value, traceback) -> None:
 
 
 sys.excepthook = report_unless_orphaned
-kernels.warm()  # the compiled loops loaded once here, not in every worker
+warm()  # the compiled loops loaded once here, not in every worker
 gc.collect()
 gc.freeze()

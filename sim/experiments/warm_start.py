@@ -55,7 +55,7 @@ def settle_imports(study: bool = False) -> None:
     ``gc.freeze`` moves what is alive now out of the collector's sight; what later runs
     allocate is collected as before. The collector is off during the imports themselves
     (about a tenth of their CPU time here: its passes over the new modules' objects).
-    The model's compiled loops are loaded here as well (:func:`sim.model.kernels.warm`).
+    The model's compiled loops are loaded here as well (:func:`sim.model.preload.warm`).
     """
     if _FROZEN["done"]:
         return
@@ -64,7 +64,7 @@ def settle_imports(study: bool = False) -> None:
     try:
         for module in job_modules(study):
             importlib.import_module(module)
-        importlib.import_module("sim.model.kernels").warm()
+        importlib.import_module("sim.model.preload").warm()
     finally:
         if enabled:
             gc.enable()
