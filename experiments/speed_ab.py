@@ -15,7 +15,8 @@ the project events, the ledger and the policy's indicators).
   and the firm-level core of the Mesa comparison at 10^4 firms (``policy=None``,
   ``start_rate=0``, as experiments/benchmark.py runs it).
 - Measured: CPU seconds of the simulated years (process time: a shared machine disturbs
-  it less than wall time), not the build; firm-years per second.
+  it less than wall time), not the build; firm-years per second; apart, the seconds a
+  process spends loading the compiled loops of its tree (``sim.model.preload``), once.
 - Repetitions: ``--reps`` per tree and case (default 3), alternating the trees.
 
 Usage: ``python experiments/speed_ab.py [--base DIR | --base-ref REF] [--reps N] [CASE...]``
@@ -74,6 +75,17 @@ def probe(name: str) -> dict:
         )
     else:
         model = parts.model()
+    # a tree with compiled loops loads them once per process (from numba's cache), as
+    # the fork server of a sweep does for all its workers: a cost of the process, not
+    # of the year, reported apart
+    t0 = time.process_time()
+    try:
+        from sim.model.preload import warm
+    except ImportError:  # a tree without them
+        pass
+    else:
+        warm()
+    load = time.process_time() - t0
     firm_years, t0 = 0, time.process_time()
     while model.year <= model.end:
         firm_years += model.firms.n
@@ -91,7 +103,12 @@ def probe(name: str) -> dict:
         digest.update(repr(sorted(model.policy.indicators(model).items())).encode())
     for a in arrays:
         digest.update(np.ascontiguousarray(a).tobytes())
-    return {"seconds": seconds, "firm_years": firm_years, "digest": digest.hexdigest()[:16]}
+    return {
+        "seconds": seconds,
+        "load": load,
+        "firm_years": firm_years,
+        "digest": digest.hexdigest()[:16],
+    }
 
 
 def run_in(tree: Path, name: str) -> dict:
@@ -143,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{low['this']:.3f} s (x {low['base'] / low['this']:.2f}, {rate:.2f} M "
             f"firm-years/s); results {same}"
         )
+        loads = {k: statistics.median(r.get("load", 0.0) for r in v) for k, v in runs.items()}
+        if any(loads.values()):
+            print(
+                f"  {'':<28} and once per process, loading compiled loops: "
+                f"{loads['base']:.3f} s -> {loads['this']:.3f} s (median)"
+            )
     return 0
 
 
