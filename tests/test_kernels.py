@@ -259,6 +259,27 @@ def test_learning_kernels_match_the_numpy_passes(n, extra, rng):
     same(got, expected)
 
 
+@pytest.mark.parametrize("n", [0, 5, 40, 5000])
+def test_sums_over_cluster_members_are_bincounts_without_the_firms_in_none(n, rng):
+    k = 7
+    cluster = rng.integers(-1, k, n).astype(np.int32)  # -1: in no cluster
+    a, b = floats(n, rng), np.abs(floats(n, rng))
+    slot = np.add(cluster, 1, dtype=np.intp)
+    count, sum_a, sum_b = kernels.member_sums(cluster, a, b, k)
+    same(count, np.bincount(slot, minlength=k + 1)[1:].astype(np.int64))
+    same(sum_a, sums(slot, a, k + 1)[1:])
+    same(sum_b, sums(slot, b, k + 1)[1:])
+    weight = floats(k, rng, False)
+    padded = np.zeros(k + 1)
+    padded[1:] = weight
+    same(kernels.of_members(cluster, weight, np.empty(n)), padded.take(slot))
+
+
+def test_a_cluster_index_beyond_the_clusters_is_an_error_not_a_stray_write():
+    with pytest.raises(IndexError, match="beyond the clusters"):
+        kernels.member_sums(np.array([0, 3], np.int32), np.ones(2), np.ones(2), 3)
+
+
 def test_a_division_by_zero_gives_numpys_inf_not_an_exception():
     # error_model="numpy": a kernel dividing by zero goes on, as numpy's passes did
     out = kernels.floor_over(np.array([1.0, -1.0, 0.0]), -np.inf, 0.0, np.empty(3))

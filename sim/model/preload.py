@@ -50,6 +50,9 @@ def warm() -> None:
     kernels.absorb(f.copy(), f, f, f, i, f, 0.9)
     kernels.move_productivity(f.copy(), f, f, i, n, 0.1, f, 0.9)
     kernels.flat_tax(f, i, f, f.copy())
+    cluster = _tiny(np.int32)
+    kernels.member_sums(cluster, f, f, n)
+    kernels.of_members(cluster, f, f.copy())
 
 
 def signatures() -> dict[str, int]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from mesa.agent import AgentSet
 
+from sim.model import kernels
 from sim.model.economy import Economy
 from sim.model.firms import NO_CLUSTER, Firms
 from sim.model.params import Clusters
@@ -171,13 +172,13 @@ def cluster_rows(
     joins the years.
     """
     e = economy
-    # slot 0 holds the firms in no cluster (index -1): the others' sums are the members'
-    # sums, added in the same order
-    slots = max((c.index for c in clusters), default=-1) + 2
-    slot = np.add(firms.cluster, 1, dtype=np.intp)
-    index = [c.index + 1 for c in clusters]
-    members = np.bincount(slot, minlength=slots)[index].tolist()
-    jobs = np.bincount(slot, firms.employment, slots)[index].tolist()
+    # the firms may belong to other clusters of the pool too
+    last = max(max((c.index for c in clusters), default=-1), int(firms.cluster.max(initial=-1)))
+    count, jobs, _ = kernels.member_sums(
+        firms.cluster, firms.employment, firms.employment, last + 1
+    )
+    index = [c.index for c in clusters]
+    members, jobs = count[index].tolist(), jobs[index].tolist()
     roadmaps = [c.roadmap for c in clusters]
     return {
         "year": [year] * len(clusters),

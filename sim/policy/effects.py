@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.economy import Economy
 from sim.model.firms import Firms
 from sim.model.params import Dynamics
@@ -60,14 +61,9 @@ def cluster_knowledge(
     """
     if not clusters:
         return None
-    k = len(clusters)
-    # slot 0 holds the firms in no cluster (index -1): the sums of the others are the
-    # members' sums, added in the same order
-    slot = np.add(firms.cluster, 1, dtype=np.intp)
-    stock = np.bincount(slot, firms.knowledge, k + 1)[1:]
-    output = np.bincount(slot, firms.value_added, k + 1)[1:]
+    k = len(clusters)  # a cluster's index is its position
+    _, stock, output = kernels.member_sums(firms.cluster, firms.knowledge, firms.value_added, k)
     intensity = np.divide(stock, output, out=np.zeros(k), where=output > 0)
     collaboration = np.array([c.collaboration for c in clusters])
-    weight = np.zeros(k + 1)
-    weight[1:] = cluster_spillover * collaboration * intensity
-    return weight.take(slot)
+    weight = cluster_spillover * collaboration * intensity
+    return kernels.of_members(firms.cluster, weight, np.empty(firms.n))

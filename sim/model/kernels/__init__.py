@@ -41,7 +41,13 @@ from sim.model.kernels.basics import (
     maximum,
     minimum,
 )
-from sim.model.kernels.learning import absorb, cell_sums, move_productivity
+from sim.model.kernels.learning import (
+    absorb,
+    cell_sums,
+    member_sums,
+    move_productivity,
+    of_members,
+)
 from sim.model.kernels.market import (
     flat_tax,
     laplace_magnitude,
@@ -64,8 +70,10 @@ __all__ = [
     "keyed_uniform",
     "laplace_magnitude",
     "maximum",
+    "member_sums",
     "minimum",
     "move_productivity",
+    "of_members",
     "partial_adjustment",
     "relative_edge",
     "renormalise",

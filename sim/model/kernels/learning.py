@@ -53,3 +53,33 @@ def move_productivity(productivity, log_k, value_added, sector, n_sectors, effec
         a = productivity[i] * keep
         a += (log_k[i] - weighted[sector[i]]) * effect
         productivity[i] = a + noise[i]
+
+
+@njit(cache=True, error_model="numpy")
+def member_sums(cluster, a, b, n_clusters):
+    """Members, and sums of ``a`` and ``b`` over them, of each cluster (-1: in none).
+
+    The sums add the members in position order, as ``np.bincount`` over ``cluster + 1``.
+    A cluster index of ``n_clusters`` or more is an error (the loops do not check bounds).
+    """
+    count = np.zeros(n_clusters, dtype=np.int64)
+    sum_a = np.zeros(n_clusters)
+    sum_b = np.zeros(n_clusters)
+    for i in range(cluster.shape[0]):
+        c = cluster[i]
+        if c >= n_clusters:
+            raise IndexError("a firm's cluster index is beyond the clusters")
+        if c >= 0:
+            count[c] += 1
+            sum_a[c] += a[i]
+            sum_b[c] += b[i]
+    return count, sum_a, sum_b
+
+
+@njit(cache=True, error_model="numpy")
+def of_members(cluster, per_cluster, out):
+    """``per_cluster[cluster_i]`` for a member, 0 for a firm in no cluster (-1)."""
+    for i in range(cluster.shape[0]):
+        c = cluster[i]
+        out[i] = per_cluster[c] if c >= 0 else 0.0
+    return out
