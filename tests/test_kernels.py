@@ -57,6 +57,12 @@ def index(n, k, rng):
     return i
 
 
+def places(n, R, S, rng):
+    """Sector, region and region-sector cell of ``n`` firms."""
+    sector, region = index(n, S, rng), index(n, R, rng)
+    return sector, region, region * S + sector
+
+
 @given(
     keys=arrays(np.uint64, st.integers(0, 300)),
     seed=st.integers(0, 2**40),
@@ -99,8 +105,7 @@ def test_maximum_and_minimum_are_numpys_with_nan_and_signed_zeros():
 @pytest.mark.parametrize("n", [0, 1, 7, 40, 5000])
 def test_competition_kernels_match_the_numpy_passes(n, rng):
     S, R = 6, 4
-    sector, region = index(n, S, rng), index(n, R, rng)
-    cell = region * S + sector
+    sector, region, cell = places(n, R, S, rng)
     employment = np.abs(floats(n, rng))
     productivity, share = floats(n, rng), np.abs(floats(n, rng))
     labour_cost, related = floats(R * S, rng, False), floats(R * S, rng, False)
@@ -188,8 +193,7 @@ def test_competition_kernels_match_the_numpy_passes(n, rng):
 @pytest.mark.parametrize("taxed", [False, True])
 def test_settling_the_accounts_matches_the_numpy_passes(n, taxed, rng):
     S, R = 5, 3
-    sector, region = index(n, S, rng), index(n, R, rng)
-    cell = region * S + sector
+    sector, region, cell = places(n, R, S, rng)
     va, employment = floats(n, rng), np.abs(floats(n, rng))
     per_job, rd = floats(R * S, rng, False), np.abs(floats(S, rng, False))
     cash = floats(n, rng)
@@ -226,8 +230,7 @@ def test_settling_the_accounts_matches_the_numpy_passes(n, taxed, rng):
 @pytest.mark.parametrize("extra", [False, True])
 def test_learning_kernels_match_the_numpy_passes(n, extra, rng):
     S, R = 4, 3
-    sector, region = index(n, S, rng), index(n, R, rng)
-    cell = region * S + sector
+    sector, region, cell = places(n, R, S, rng)
     knowledge, va, own_rd = np.abs(floats(n, rng)), np.abs(floats(n, rng)), np.abs(floats(n, rng))
     pool = np.abs(floats(R * S, rng, False))
     extra_pool = np.abs(floats(n, rng)) if extra else kernels.NONE
