@@ -42,7 +42,7 @@ ROWS = {
     r"^  equivalence \(paired t-test per statistic\) +(indistinguishable|DIFFERENT)": 1,
     r"^    (employment_growth|firm_ratio|entry_rate|exit_rate|mean_log_size) +real .* p = ": 5,
     r"^  default run \([\d,]+ firms, sim\.cli\.run\) +\d+\.\d\d s": 1,
-    r"^  whole command \(s3sim hydra\.run\.dir=\.\.\.\) +\d+\.\d\d s$": 1,
+    r"^  whole command \(s3sim hydra\.run\.dir=\.\.\.\) +\d+\.\d\d s \(median of \d+\)$": 1,
     r"^  sweep efficiency \(": 1,
     r"^  firm-years/s at [\d,]+ firms +>= 2 M .* (PASS|MISS)$": 1,
     r"^  speed-up over the Mesa reference +>= x 100 .* (PASS|MISS)$": 1,
