@@ -235,11 +235,11 @@ def _in_one_line(report: Callable[[Callable[[], Any]], Any]) -> Callable:
 
 
 def main() -> None:
-    """Entry point of the ``s3sim`` command."""
+    """The ``s3sim`` command (``python -m sim.cli``; the installed command: :mod:`sim.entry`)."""
     if not getattr(hydra_utils.run_and_report, "one_line", False):
         hydra_utils.run_and_report = _in_one_line(hydra_utils.run_and_report)
         hydra_utils.run_and_report.one_line = True
-    start_server(sys.argv[1:])  # a multirun's workers: their imports start now
+    start_server(sys.argv[1:])  # a multirun's workers (done already by sim.entry: nothing)
     _app()
     gc.freeze()  # the command ends: no need to search what is left for cycles first
 

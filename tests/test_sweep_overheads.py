@@ -3,9 +3,11 @@
 The speed itself is measured by experiments/sweep_benchmark.py; these tests check that
 the savings keep their meaning: a config file parsed once still gives fresh, equal configs
 and sees its changes; the main process of a sweep does not import the model; of a study's
-jobs Hydra checks two, of any other sweep every job; the workers started early are the
-ones the joblib launcher then uses, do not parse again what the main process parsed, and,
-for a multirun on joblib's workers, are forks of a server that imported the model.
+jobs Hydra checks one per worker, of any other sweep every job; the first job of each
+worker takes the config the check composed, equal to the one it would compose; the workers
+started early are the ones the joblib launcher then uses, do not parse again what the main
+process parsed, and, for a multirun on joblib's workers, are forks of a server that
+imported the model, started by the command before it imports Hydra.
 """
 
 from __future__ import annotations
@@ -152,10 +154,15 @@ def validated(batch):
     return seen
 
 
-@pytest.mark.parametrize("jobs", [2, 8])
-def test_of_a_study_the_first_job_is_checked(jobs):
+@pytest.mark.parametrize(
+    ("jobs", "workers", "checked"), [(2, 0, 1), (8, 0, 1), (8, 2, 2), (2, 4, 2)]
+)
+def test_of_a_study_the_first_job_of_each_worker_is_checked(monkeypatch, jobs, workers, checked):
+    from sim.config import precomposed
+
+    monkeypatch.setitem(precomposed.LIMIT, "jobs", workers)
     batch = [["+experiment=sensitivity_morris", f"sensitivity.batch={k}"] for k in range(jobs)]
-    assert validated(batch) == [batch[0]]
+    assert validated(batch) == batch[:checked]
 
 
 @pytest.mark.parametrize(
@@ -212,20 +219,26 @@ def test_no_workers_are_started_where_the_launcher_starts_none(launcher):
     assert warm_start.start(launcher, study=False) is None
 
 
-def server_started(monkeypatch, argv, method=None):
-    """Whether start_server(argv) starts the fork server (nothing is started here)."""
+def server_started(monkeypatch, argv, method=None, calls=None):
+    """Whether start_server(argv) starts the fork server (nothing is started here).
+
+    ``calls``: a list that receives the modules to preload, "running" when the server
+    would start, and "stopped" when it would be stopped again.
+    """
     import multiprocessing
     from multiprocessing import forkserver
 
     from joblib.externals.loky.backend import context
 
-    calls = []
+    calls = [] if calls is None else calls
     monkeypatch.setattr(context, "_DEFAULT_START_METHOD", method)
     monkeypatch.setattr(multiprocessing, "set_forkserver_preload", calls.append)
     monkeypatch.setattr(forkserver, "ensure_running", lambda: calls.append("running"))
+    monkeypatch.setattr(forkserver._forkserver, "_stop", lambda: calls.append("stopped"))
     monkeypatch.delenv(orphans.MAIN, raising=False)
     started = warm_start.start_server(argv)
-    assert started == (len(calls) == 2)
+    assert started == (calls[1:] == ["running"])
+    assert calls[1:] in ([], ["running"], ["running", "stopped"])
     if started:
         assert calls[0][-1] == warm_start.SERVER_READY and "sim.config.assemble" in calls[0]
         assert context._DEFAULT_START_METHOD == "forkserver"
@@ -266,10 +279,63 @@ def test_no_fork_server_where_no_loky_worker_will_start(monkeypatch, capsys, arg
 
 
 def test_no_fork_server_on_one_cpu(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not server_started(monkeypatch, ["-m", "seed=0,1"])
+
+
+def test_a_server_started_for_one_cpu_by_joblib_s_count_is_stopped(monkeypatch):
     from joblib.externals import loky
 
-    monkeypatch.setattr(loky, "cpu_count", lambda: 1)  # joblib's count: one worker for -1
-    assert not server_started(monkeypatch, ["-m", "seed=0,1"])
+    calls = []
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(loky, "cpu_count", lambda: 1)  # a cgroup quota of one CPU
+    assert not server_started(monkeypatch, ["-m", "seed=0,1"], calls=calls)
+    assert calls[1:] == ["running", "stopped"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["-m", "seed=0,1", "++hydra.launcher.n_jobs= 2"],
+            {"seed": "0,1", "hydra.launcher.n_jobs": "2"},
+        ),
+        (["--config-name", "config", "--multirun", "x=1"], {"x": "1"}),
+        (["-cn=config", "-m"], {}),
+        (["--config-dir=here", "-m", "~seed"], {"seed": ""}),
+        (["seed=0,1"], None),
+        (["-m", "--cfg", "job"], None),
+        (["-m", "-cp"], None),
+        (["-m", "-cp", "-m"], None),
+        (["-m", "--config-name="], None),
+    ],
+)
+def test_the_command_line_of_a_multirun_is_read_without_hydra(argv, expected):
+    assert warm_start.multirun_overrides(argv) == expected
+
+
+def test_the_command_starts_the_fork_server_before_it_imports_hydra():
+    code = (
+        "import multiprocessing, sys, types\n"
+        "from multiprocessing import forkserver\n"
+        "seen = []\n"
+        "multiprocessing.set_forkserver_preload = lambda modules: None\n"
+        "def running():\n"
+        "    seen.append(('hydra' in sys.modules, 'omegaconf' in sys.modules))\n"
+        "forkserver.ensure_running = running\n"
+        "cli = types.ModuleType('sim.cli')\n"
+        "cli.main = lambda: seen.append(sys.argv[1:])\n"
+        "sys.modules['sim.cli'] = cli\n"
+        "sys.argv = ['s3sim', '-m', 'seed=0,1']\n"
+        "from sim.entry import main\n"
+        "main()\n"
+        "print(seen)\n"
+    )
+    assert python(code).strip() == "[(False, False), ['-m', 'seed=0,1']]"
+
+
+def test_starting_the_server_again_starts_nothing(monkeypatch):
+    assert server_started(monkeypatch, ["-m", "seed=0,1"], method="forkserver") is False
 
 
 def test_a_start_method_chosen_before_is_kept(monkeypatch):
@@ -312,3 +378,82 @@ def _ended_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
+
+
+def test_kept_configs_travel_with_the_first_tasks_only():
+    import pickle
+
+    from sim.config.precomposed import Kept
+
+    kept = Kept(2)
+    for k in range(3):
+        kept.keep([f"seed={k}"], {"seed": k})
+    assert sorted(kept.configs) == [("seed=0",), ("seed=1",)]  # up to the limit
+    sent = [pickle.loads(pickle.dumps(kept)) for _ in range(3)]
+    assert [len(s.configs) for s in sent] == [2, 2, 0]
+    assert pickle.loads(pickle.dumps(sent[0])).configs == {}  # a worker sends nothing on
+    assert sent[0].take(["seed=1"]) == {"seed": 1}
+    assert sent[0].take(["seed=1"]) is None  # taken once: the job changes it
+    assert kept.take(["seed=2"]) is None
+
+
+def study_loader():
+    """Hydra's config loader and a two-point study's config, as the main process composes it."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra._internal.utils import create_config_search_path
+    from hydra.types import RunMode
+
+    from sim.config.paths import config_dir
+
+    loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(config_dir())))
+    overrides = ["+experiment=sensitivity_morris", "sensitivity.names=[dummy]"]
+    master = loader.load_configuration(
+        config_name="config", overrides=overrides, run_mode=RunMode.MULTIRUN, from_shell=False
+    )
+    return loader, master, overrides
+
+
+def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkeypatch):
+    import pickle
+    import types
+
+    from hydra.plugins.sweeper import Sweeper
+
+    from sim.config import precomposed
+
+    loader, master, overrides = study_loader()
+    batch = [[*overrides, f"sensitivity.batch={k}"] for k in range(3)]
+    monkeypatch.setitem(precomposed.LIMIT, "jobs", 2)  # two workers
+    sweeper = types.SimpleNamespace(
+        hydra_context=types.SimpleNamespace(config_loader=loader), config=master
+    )
+    Sweeper.validate_batch_is_legal(sweeper, batch)
+    assert sorted(precomposed.kept_for(loader).configs) == [tuple(job) for job in batch[:2]]
+    tasks = [pickle.loads(pickle.dumps(loader)) for _ in batch]  # the tasks of three jobs
+    for k, worker in enumerate(tasks):
+        assert (tuple(batch[k]) in precomposed.kept_for(worker).configs) == (k < 2)
+        taken = worker.load_sweep_config(master, list(batch[k]))
+        again = worker.load_sweep_config(master, list(batch[k]))  # composed by Hydra
+        assert tuple(batch[k]) not in precomposed.kept_for(worker).configs
+        assert taken is not again
+        assert OmegaConf.to_yaml(taken) == OmegaConf.to_yaml(again)
+        assert f"sensitivity.batch={k}" in taken.hydra.overrides.task
+        assert taken.sensitivity.batch == k
+    assert [len(precomposed.kept_for(t).configs) for t in tasks] == [1, 1, 0]
+
+
+def test_no_config_is_kept_where_no_joblib_worker_runs_the_jobs(monkeypatch):
+    import types
+
+    from hydra.plugins.sweeper import Sweeper
+
+    from sim.config import precomposed
+
+    loader, master, overrides = study_loader()
+    batch = [[*overrides, f"sensitivity.batch={k}"] for k in range(2)]
+    monkeypatch.setitem(precomposed.LIMIT, "jobs", 0)  # another launcher
+    sweeper = types.SimpleNamespace(
+        hydra_context=types.SimpleNamespace(config_loader=loader), config=master
+    )
+    Sweeper.validate_batch_is_legal(sweeper, batch)
+    assert precomposed.kept_for(loader) is None

@@ -18,6 +18,7 @@ from hydra.core.override_parser.types import ChoiceSweep, RangeSweep
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from sim.config import precomposed
 from sim.config.limits import Limits, read_limits
 from sim.config.safety import PATH_NAME, check_path_name, check_targets
 from sim.config.settings import NO_POLICY, no_such_scenario
@@ -55,10 +56,12 @@ def check(cfg: DictConfig, run_mode: RunMode | None, top: bool, loader: Any) -> 
     if run_mode == RunMode.MULTIRUN:
         check_sweep(cfg, limits, loader)
         from sim.experiments.orphans import mark_main
-        from sim.experiments.warm_start import start
+        from sim.experiments.warm_start import joblib_workers, start
 
         mark_main()  # the workers this process starts end when it ends
-        start(OmegaConf.to_container(cfg.hydra.launcher, resolve=True), "sensitivity" in cfg)
+        launcher = OmegaConf.to_container(cfg.hydra.launcher, resolve=True)
+        start(launcher, "sensitivity" in cfg)
+        precomposed.expect(joblib_workers(launcher))
     elif run_mode == RunMode.RUN:
         compose_checks(cfg, sweep_overrides(cfg), [], loader)
         run_dir = Path(str(cfg.hydra.run.dir)).resolve()

@@ -13,9 +13,11 @@ A refused config ends the command with ``s3sim: config error: ...`` and exit
 status 2 before Hydra creates a folder; inside a sweep job or the compose API
 the :class:`~sim.errors.ConfigError` is raised instead.
 
-Two hooks only save time: each config text is parsed once per process
-(:mod:`sim.config.parse_once`), and of a sensitivity study's jobs, which differ only in
-``sensitivity.batch``, the sweeper checks the first instead of all before launching.
+Three hooks only save time: each config text is parsed once per process
+(:mod:`sim.config.parse_once`); of a sensitivity study's jobs, which differ only in
+``sensitivity.batch``, the sweeper checks the first (one per worker) instead of all before
+launching; and the first job of each worker takes the config the check composed instead of
+composing it again (:mod:`sim.config.precomposed`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from hydra.plugins.sweeper import Sweeper
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.config import composed, parse_once
+from sim.config import composed, parse_once, precomposed
 from sim.config.paths import config_dir
 from sim.config.safety import check_file
 from sim.config.sources import SOURCES, enter_job, in_sweep_job, leave_job, shown
@@ -139,12 +141,26 @@ def one_line(exc: BaseException) -> str:
     return lines[0] + (f" (options: {', '.join(options)})" if options else "")
 
 
+#: The configs being kept while the sweeper checks its jobs (sim.config.precomposed).
+_CHECKING: dict[str, precomposed.Kept | None] = {"kept": None}
+
+
 def _load_sweep_config(original, self: ConfigLoaderImpl, *args: Any, **kwargs: Any):
+    overrides = kwargs.get("sweep_overrides", args[1] if len(args) > 1 else ())
+    checking = _CHECKING["kept"]
+    if checking is None:
+        kept = precomposed.kept_for(self)
+        config = None if kept is None else kept.take(overrides)
+        if config is not None:
+            return config
     enter_job()
     try:
-        return original(self, *args, **kwargs)
+        config = original(self, *args, **kwargs)
     finally:
         leave_job()
+    if checking is not None:
+        checking.keep(overrides, config)
+    return config
 
 
 #: The one override in which the jobs of a sensitivity study differ (sim.experiments.sensitivity).
@@ -162,14 +178,28 @@ def _study_jobs(batch: Sequence[Sequence[str]]) -> bool:
     return len(rest) == 1
 
 
-def _validate_batch(original, self: Sweeper, batch: Sequence[Sequence[str]]) -> None:
+def _validate_batch(original, self: Sweeper | None, batch: Sequence[Sequence[str]]) -> None:
     # Hydra composes every job in the main process before launching any (serial work: a
-    # second per job or so, while the workers start). A study's jobs differ only in the
-    # integer sensitivity.batch, which composes the same whatever its value (the job itself
-    # checks its range), so composing the first checks them all.
+    # quarter of a second per job or so, while the workers start). A study's jobs differ
+    # only in the integer sensitivity.batch, which composes the same whatever its value
+    # (the job itself checks its range), so composing the first checks them all; the
+    # first of each worker are composed all the same, and their configs kept for them
+    # (sim.config.precomposed), which then start without composing again.
+    limit = precomposed.LIMIT["jobs"]
     if len(batch) > 1 and _study_jobs(batch):
-        batch = [batch[0]]
-    return original(self, batch)
+        batch = list(batch[: max(1, limit)])
+    loader = _loader(self)
+    _CHECKING["kept"] = None if loader is None else precomposed.keeping(loader, limit)
+    try:
+        return original(self, batch)
+    finally:
+        _CHECKING["kept"] = None
+
+
+def _loader(sweeper: Sweeper | None) -> ConfigLoaderImpl | None:
+    """The config loader the sweeper checks its jobs with (as Hydra's own check finds it)."""
+    context = getattr(sweeper, "hydra_context", None)
+    return getattr(context, "config_loader", None) or getattr(sweeper, "config_loader", None)
 
 
 def _wrap(cls: type, name: str, hook) -> None:

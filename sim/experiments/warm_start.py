@@ -21,8 +21,10 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import os
+import sys
 import threading
-from typing import Any, NoReturn
+from typing import Any
 
 log = logging.getLogger("s3sim")
 JOBLIB = "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher"
@@ -101,6 +103,34 @@ def _joblib(launcher: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
     return settings, effective_n_jobs(settings.get("n_jobs", -1))
 
 
+#: Hydra's command-line options that take a value; any other option but ``-m`` is a flag.
+VALUED_OPTIONS = ("-cp", "--config-path", "-cn", "--config-name", "-cd", "--config-dir")
+
+
+def multirun_overrides(argv: list[str]) -> dict[str, str] | None:
+    """The overrides of a multirun's command line (key: value), or None.
+
+    None for a single run, and for a command line with any option besides ``-m`` and the
+    config's place and name (``--cfg``, ``--help``, ``--info``...: nothing is launched) or
+    a malformed one (Hydra reports it). Read without Hydra, which is not imported yet.
+    """
+    multirun, chosen, args = False, {}, iter(argv)
+    for arg in args:
+        if arg in ("-m", "--multirun"):
+            multirun = True
+        elif arg in VALUED_OPTIONS:
+            value = next(args, None)
+            if value is None or value.startswith("-"):
+                return None
+        elif arg.startswith("-"):
+            if arg.partition("=")[0] not in VALUED_OPTIONS or not arg.partition("=")[2]:
+                return None
+        else:
+            key, _, value = arg.partition("=")
+            chosen[key.strip().lstrip("+~")] = value.strip()
+    return chosen if multirun else None
+
+
 def start_server(argv: list[str]) -> bool:
     """Have loky fork a multirun's workers from a server process that imports the model now.
 
@@ -109,53 +139,73 @@ def start_server(argv: list[str]) -> bool:
     and checked the sweep: on 2 cores, the main process and two importing workers share
     them. With Python's fork server, one process imports :func:`job_modules` once, on
     the other core while the main process composes, and every worker is a fork of it,
-    ready at once. Called with the command line before Hydra composes (the launcher is not
-    known yet): a multirun whose command line chooses no other launcher and not one worker.
-    Where the config then chooses another launcher, or joblib runs the jobs in the main
-    process, no worker is ever asked of the server, which ends with the command.
+    ready at once. The ``s3sim`` command calls this first of all (:mod:`sim.entry`),
+    before Hydra is imported: the server's imports are the longest wait of a sweep's
+    launch, and start a few tenths of a second sooner. Called again, it does nothing.
+
+    It starts the server for a multirun whose command line chooses no other launcher and
+    not one worker (:func:`multirun_overrides`). Where the config then chooses another
+    launcher, or joblib runs the jobs in the main process, no worker is ever asked of the
+    server, which ends with the command.
 
     Returns:
         Whether the server was started: not for a single run, another launcher or one
         worker on the command line, one CPU, where loky's start method was chosen already,
         or where the platform has no fork server (loky's own start then serves as before).
     """
-    from hydra._internal.utils import get_args_parser
-
-    parser = get_args_parser()
-    parser.error = _malformed  # silent: Hydra's own parse of the command line reports it
-    try:
-        args, unknown = parser.parse_known_args(argv)
-    except ValueError:
+    chosen = multirun_overrides(argv)
+    if chosen is None:
         return False
-    if unknown:
-        return False
-    chosen = {k.strip().lstrip("+~"): v for k, _, v in (o.partition("=") for o in args.overrides)}
     launcher = chosen.get("hydra/launcher", chosen.get("override hydra/launcher", "joblib"))
-    if not args.multirun or launcher != "joblib" or chosen.get("hydra.launcher.n_jobs") == "1":
+    if launcher != "joblib" or chosen.get("hydra.launcher.n_jobs") == "1":
         return False
     import multiprocessing
-    from multiprocessing import forkserver
 
-    from joblib.externals.loky import cpu_count
-    from joblib.externals.loky.backend.context import get_start_method, set_start_method
-
-    if cpu_count() <= 1:  # what joblib counts: affinity and cgroup quotas too
+    if "forkserver" not in multiprocessing.get_all_start_methods() or _one_cpu_allowed():
         return False
+    loky = sys.modules.get(LOKY_CONTEXT)  # imported: a start method may have been chosen
+    if loky is not None and loky.get_start_method() is not None:
+        return False
+    from multiprocessing import forkserver
 
     from sim.experiments.orphans import mark_main
 
-    methods = multiprocessing.get_all_start_methods()
-    if get_start_method() is not None or "forkserver" not in methods:
-        return False
     mark_main()  # the server and its workers inherit the name of the main process
     multiprocessing.set_forkserver_preload([*job_modules(study=True), SERVER_READY])
+    forkserver.ensure_running()  # the server imports the model from now on
+    # joblib (a fifth of a second of imports) only now: its count of CPUs counts cgroup
+    # quotas too, and the start method may only be chosen by loky's own function
+    from joblib.externals.loky import cpu_count
+    from joblib.externals.loky.backend.context import get_start_method, set_start_method
+
+    if cpu_count() <= 1 or get_start_method() is not None:
+        _stop_server(forkserver)
+        return False
     set_start_method("forkserver")
-    forkserver.ensure_running()
     return True
 
 
-def _malformed(message: str) -> NoReturn:
-    raise ValueError(message)
+#: loky's module that keeps its start method.
+LOKY_CONTEXT = "joblib.externals.loky.backend.context"
+
+
+def _one_cpu_allowed() -> bool:
+    """Whether this process may run on one CPU only (its affinity), as far as is known cheaply."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return affinity is not None and len(affinity(0)) <= 1
+
+
+def _stop_server(forkserver: Any) -> None:
+    """End a fork server started in vain (else it idles until the command ends)."""
+    stop = getattr(forkserver._forkserver, "_stop", None)  # Python's own, not public
+    if stop is not None:
+        stop()
+
+
+def joblib_workers(launcher: dict[str, Any]) -> int:
+    """The workers of the joblib launcher configured by ``launcher``; 0 for another launcher."""
+    found = _joblib(launcher)
+    return 0 if found is None else found[1]
 
 
 def start(launcher: dict[str, Any], study: bool) -> threading.Thread | None:

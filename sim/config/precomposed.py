@@ -1,0 +1,77 @@
+"""The first jobs of a sweep take the config the main process composed to check them.
+
+Hydra composes each job's config twice: in the main process, where the sweeper checks
+that every job composes before it launches any, and again in the job's worker. The first
+job of each worker starts only once that second composition is done (a quarter to a
+third of a second here), while the main process waits. So the configs the check composed
+for the first jobs, one per worker, are kept (:class:`Kept`) and travel with the jobs'
+tasks: the config loader is part of every task Hydra's joblib launcher sends, and the
+kept configs are part of the loader, but only in the first tasks sent (as many as
+configs are kept); a later task carries none, and its job composes as before. A job that
+finds its config kept takes it instead of composing: the same function of the same
+config and overrides, composed once (and taken once: the job changes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+#: The attribute of Hydra's config loader that holds the kept configs.
+ATTRIBUTE = "_s3sim_kept"
+#: How many jobs' configs to keep: the workers of the sweep's joblib launcher (its first
+#: jobs start at once), set by the main process once its config is composed; 0: none.
+LIMIT = {"jobs": 0}
+
+
+def expect(workers: int) -> None:
+    """Keep the configs of the first ``workers`` jobs the sweeper checks (0: none)."""
+    LIMIT["jobs"] = max(0, workers)
+
+
+class Kept:
+    """Composed configs of jobs, by the jobs' overrides; pickled whole only ``sends`` times."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sends = limit
+        self.configs: dict[tuple[str, ...], Any] = {}
+
+    def keep(self, overrides: Sequence[str], config: Any) -> None:
+        """Keep the config of one job (up to ``limit`` of them)."""
+        if len(self.configs) < self.limit:
+            self.configs[tuple(overrides)] = config
+
+    def take(self, overrides: Sequence[str]) -> Any | None:
+        """The kept config of the job with ``overrides`` (once), or None."""
+        return self.configs.pop(tuple(overrides), None)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        if self.sends <= 0 or not self.configs:
+            return (_arrived, (0, {}))
+        self.sends -= 1
+        return (_arrived, (self.limit, self.configs))
+
+
+def _arrived(limit: int, configs: dict[tuple[str, ...], Any]) -> Kept:
+    kept = Kept(limit)
+    kept.sends = 0  # not sent on from a worker
+    kept.configs = dict(configs)
+    return kept
+
+
+def keeping(loader: Any, limit: int) -> Kept | None:
+    """Start keeping up to ``limit`` configs the loader composes (0: keep none)."""
+    if limit <= 0:
+        return None
+    kept = Kept(limit)
+    setattr(loader, ATTRIBUTE, kept)
+    return kept
+
+
+def kept_for(loader: Any) -> Kept | None:
+    """The configs kept for the loader's jobs, if any."""
+    return getattr(loader, ATTRIBUTE, None)
+
+
+__all__ = ["ATTRIBUTE", "LIMIT", "Kept", "expect", "kept_for", "keeping"]
