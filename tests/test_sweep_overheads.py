@@ -381,6 +381,7 @@ def _ended_pid() -> int:
 
 
 def test_kept_configs_travel_with_the_first_tasks_only():
+    import copy
     import pickle
 
     from sim.config.precomposed import Kept
@@ -389,6 +390,7 @@ def test_kept_configs_travel_with_the_first_tasks_only():
     for k in range(3):
         kept.keep([f"seed={k}"], {"seed": k})
     assert sorted(kept.configs) == [("seed=0",), ("seed=1",)]  # up to the limit
+    assert copy.deepcopy(kept).configs == {} and copy.copy(kept).configs == {}
     sent = [pickle.loads(pickle.dumps(kept)) for _ in range(3)]
     assert [len(s.configs) for s in sent] == [2, 2, 0]
     assert pickle.loads(pickle.dumps(sent[0])).configs == {}  # a worker sends nothing on
@@ -414,6 +416,7 @@ def study_loader():
 
 
 def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkeypatch):
+    import copy
     import pickle
     import types
 
@@ -429,7 +432,11 @@ def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkey
     )
     Sweeper.validate_batch_is_legal(sweeper, batch)
     assert sorted(precomposed.kept_for(loader).configs) == [tuple(job) for job in batch[:2]]
-    tasks = [pickle.loads(pickle.dumps(loader)) for _ in batch]  # the tasks of three jobs
+    tasks = []
+    for _ in batch:  # the tasks of three jobs, each with Hydra's singletons (copied)
+        task = pickle.loads(pickle.dumps((loader, copy.deepcopy(loader))))
+        assert precomposed.kept_for(task[1]).configs == {}
+        tasks.append(task[0])
     for k, worker in enumerate(tasks):
         assert (tuple(batch[k]) in precomposed.kept_for(worker).configs) == (k < 2)
         taken = worker.load_sweep_config(master, list(batch[k]))

@@ -7,7 +7,8 @@ third of a second here), while the main process waits. So the configs the check 
 for the first jobs, one per worker, are kept (:class:`Kept`) and travel with the jobs'
 tasks: the config loader is part of every task Hydra's joblib launcher sends, and the
 kept configs are part of the loader, but only in the first tasks sent (as many as
-configs are kept); a later task carries none, and its job composes as before. A job that
+configs are kept); a later task carries none, and its job composes as before, and so
+does a copy of the loader (Hydra copies its singletons into every task). A job that
 finds its config kept takes it instead of composing: the same function of the same
 config and overrides, composed once (and taken once: the job changes it).
 """
@@ -45,6 +46,14 @@ class Kept:
     def take(self, overrides: Sequence[str]) -> Any | None:
         """The kept config of the job with ``overrides`` (once), or None."""
         return self.configs.pop(tuple(overrides), None)
+
+    def __copy__(self) -> Kept:
+        return _arrived(0, {})
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Kept:
+        # Hydra copies its singletons, the loader among them, into every task: the copy
+        # composes the job's own configs (its scenarios), and none of them is kept
+        return _arrived(0, {})
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         if self.sends <= 0 or not self.configs:
