@@ -5,9 +5,9 @@ that the jobs compose; each worker then imports Hydra, the model (mesa, pandas, 
 the statistics, a second or two during which the main process only waits, and which the
 same sweep on one worker pays once. Two things shorten that wait:
 
-- :func:`start_server`, called with the command line before Hydra composes anything,
-  starts Python's fork server, which imports the model once while the main process
-  composes; loky then forks every worker from it, its imports done.
+- :func:`start_server`, called with the command line before Hydra is even imported
+  (:mod:`sim.entry`), starts Python's fork server, which imports the model once while
+  the main process composes; loky then forks every worker from it, its imports done.
 - :func:`start` asks joblib for the launcher's workers as soon as the command's config
   is composed, from a thread, and gives each a first task, :func:`prepare_worker`; the
   launcher's ``joblib.Parallel`` then finds the workers running (joblib reuses loky's
