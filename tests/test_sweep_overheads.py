@@ -240,7 +240,8 @@ def server_started(monkeypatch, argv, method=None, calls=None):
     assert started == (calls[1:] == ["running"])
     assert calls[1:] in ([], ["running"], ["running", "stopped"])
     if started:
-        assert calls[0][-1] == warm_start.SERVER_READY and "sim.config.assemble" in calls[0]
+        assert calls[0][0] == warm_start.SERVER_FIRST and calls[0][-1] == warm_start.SERVER_READY
+        assert "sim.config.assemble" in calls[0]
         assert context._DEFAULT_START_METHOD == "forkserver"
         assert os.environ[orphans.MAIN].endswith(f":{os.getpid()}")
     return started

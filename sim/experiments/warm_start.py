@@ -40,6 +40,11 @@ STUDY_MODULES = ("sim.experiments.sensitivity.batch",)
 
 #: The fork server's last import (it freezes the collector's view of the others).
 SERVER_READY = "sim.experiments.server_ready"
+#: The fork server's first import: mesa's own import walks the stack it is imported from
+#: (``mesa.model`` names its logger with ``inspect.stack()``, which reads the source of
+#: every frame and searches every module loaded), cheaper first of all than deep inside
+#: the model's imports.
+SERVER_FIRST = "mesa"
 
 
 def job_modules(study: bool) -> tuple[str, ...]:
@@ -171,7 +176,7 @@ def start_server(argv: list[str]) -> bool:
     from sim.experiments.orphans import mark_main
 
     mark_main()  # the server and its workers inherit the name of the main process
-    multiprocessing.set_forkserver_preload([*job_modules(study=True), SERVER_READY])
+    multiprocessing.set_forkserver_preload([SERVER_FIRST, *job_modules(study=True), SERVER_READY])
     forkserver.ensure_running()  # the server imports the model from now on
     # joblib (a fifth of a second of imports) only now: its count of CPUs counts cgroup
     # quotas too, and the start method may only be chosen by loky's own function
