@@ -205,6 +205,9 @@ def _forget_fresh_folder() -> None:
         folder = folder.parent
 
 
+#: How Hydra refuses a command line with two modes (``-m --cfg job``): a ValueError.
+CONFLICTING_MODES = "Only one of --run, --multirun"
+
 #: The errors of a file that cannot be written: a full disk or quota, a size limit, no right.
 WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -240,7 +243,13 @@ def main() -> None:
         hydra_utils.run_and_report = _in_one_line(hydra_utils.run_and_report)
         hydra_utils.run_and_report.one_line = True
     start_server(sys.argv[1:])  # a multirun's workers (done already by sim.entry: nothing)
-    _app()
+    try:
+        _app()
+    except ValueError as exc:  # Hydra's own check of the command line, before any report
+        if not str(exc).startswith(CONFLICTING_MODES):
+            raise
+        print(f"s3sim: command line: {exc}", file=sys.stderr)
+        sys.exit(2)
     gc.freeze()  # the command ends: no need to search what is left for cycles first
 
 

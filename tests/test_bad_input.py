@@ -388,6 +388,13 @@ def test_a_bad_sweep_is_refused_before_it_starts(tmp_path, overrides, expected):
     assert not any(tmp_path.glob("s/*/summary.json"))
 
 
+@pytest.mark.parametrize("modes", [["-m", "--cfg", "job"], ["--info", "-m"]])
+def test_two_modes_on_the_command_line_are_refused_in_one_line(tmp_path, modes):
+    line = one_line(s3sim(*modes, *TINY, cwd=tmp_path))
+    assert line.startswith("s3sim: command line: Only one of --run, --multirun")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_sweep_checks_every_scenario_file_it_will_run(tmp_path):
     mine = tmp_path / "mine" / "scenario"
     mine.mkdir(parents=True)
