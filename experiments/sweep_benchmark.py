@@ -57,7 +57,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from sweep_timeline import serial_part, table, timeline  # noqa: E402
+from sweep_timeline import percent, serial_part, table, timeline  # noqa: E402
 
 NAMES = "[scenario.selection.evaluation_noise,dynamics.knowledge.productivity_noise,dummy]"
 POINT_RUNS = 2  # bottom_up and targeted
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "target": "study efficiency, 48 runs on 2 workers",
             "goal": f">= {100 * TARGET_EFFICIENCY:.0f} %",
-            "value": f"{100 * efficiency[48]:.0f} %",
+            "value": percent(efficiency[48], TARGET_EFFICIENCY),
             "pass": None if args.quick else ok_eff,
         },
         {

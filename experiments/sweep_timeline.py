@@ -95,3 +95,14 @@ def table(one: dict[str, float], two: dict[str, float]) -> list[str]:
     total = sum(share.values())
     lines.append(f"  {'S = 2 T2 - T1':<40}{one['wall']:>10.2f}{two['wall']:>11.2f}{total:>8.2f}")
     return lines
+
+
+def percent(value: float, target: float) -> str:
+    """``value`` (a fraction) as a whole percentage, with a decimal where rounding would hide
+    on which side of ``target`` it lies (0.897 against 0.90: "89.7 %", not "90 %")."""
+    above = value >= target
+    for decimals in range(4):
+        text = f"{100 * value:.{decimals}f}"
+        if (float(text) >= 100 * target) == above:
+            return f"{text} %"
+    return f"{100 * value:.6f} %"

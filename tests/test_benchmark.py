@@ -110,3 +110,16 @@ def test_the_sweep_benchmark_counts_the_cpu_of_orphaned_descendants():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert float(done.stdout) >= 0.3
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.8969, "89.7 %"), (0.8995, "89.95 %"), (0.9, "90 %"), (0.9049, "90 %"), (0.87, "87 %")],
+)
+def test_an_efficiency_is_shown_on_its_side_of_the_target(value, shown):
+    sys.path.insert(0, str(ROOT / "experiments"))
+    try:
+        from sweep_timeline import percent
+    finally:
+        sys.path.remove(str(ROOT / "experiments"))
+    assert percent(value, 0.90) == shown
