@@ -400,6 +400,28 @@ def test_kept_configs_travel_with_the_first_tasks_only():
     assert kept.take(["seed=2"]) is None
 
 
+def checked_study(monkeypatch, jobs, workers):
+    """A study of ``jobs`` jobs checked by Hydra's sweeper as for ``workers`` joblib workers.
+
+    Returns Hydra's config loader, the study's config as the main process composes it, and
+    the jobs' overrides.
+    """
+    import types
+
+    from hydra.plugins.sweeper import Sweeper
+
+    from sim.config import precomposed
+
+    loader, master, overrides = study_loader()
+    batch = [[*overrides, f"sensitivity.batch={k}"] for k in range(jobs)]
+    monkeypatch.setitem(precomposed.LIMIT, "jobs", workers)
+    sweeper = types.SimpleNamespace(
+        hydra_context=types.SimpleNamespace(config_loader=loader), config=master
+    )
+    Sweeper.validate_batch_is_legal(sweeper, batch)
+    return loader, master, batch
+
+
 def study_loader():
     """Hydra's config loader and a two-point study's config, as the main process composes it."""
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
@@ -419,19 +441,10 @@ def study_loader():
 def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkeypatch):
     import copy
     import pickle
-    import types
-
-    from hydra.plugins.sweeper import Sweeper
 
     from sim.config import precomposed
 
-    loader, master, overrides = study_loader()
-    batch = [[*overrides, f"sensitivity.batch={k}"] for k in range(3)]
-    monkeypatch.setitem(precomposed.LIMIT, "jobs", 2)  # two workers
-    sweeper = types.SimpleNamespace(
-        hydra_context=types.SimpleNamespace(config_loader=loader), config=master
-    )
-    Sweeper.validate_batch_is_legal(sweeper, batch)
+    loader, master, batch = checked_study(monkeypatch, jobs=3, workers=2)
     assert sorted(precomposed.kept_for(loader).configs) == [tuple(job) for job in batch[:2]]
     tasks = []
     for _ in batch:  # the tasks of three jobs, each with Hydra's singletons (copied)
@@ -451,17 +464,7 @@ def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkey
 
 
 def test_no_config_is_kept_where_no_joblib_worker_runs_the_jobs(monkeypatch):
-    import types
-
-    from hydra.plugins.sweeper import Sweeper
-
     from sim.config import precomposed
 
-    loader, master, overrides = study_loader()
-    batch = [[*overrides, f"sensitivity.batch={k}"] for k in range(2)]
-    monkeypatch.setitem(precomposed.LIMIT, "jobs", 0)  # another launcher
-    sweeper = types.SimpleNamespace(
-        hydra_context=types.SimpleNamespace(config_loader=loader), config=master
-    )
-    Sweeper.validate_batch_is_legal(sweeper, batch)
+    loader, _, _ = checked_study(monkeypatch, jobs=2, workers=0)  # another launcher
     assert precomposed.kept_for(loader) is None
