@@ -431,7 +431,10 @@ def study_loader():
     from sim.config.paths import config_dir
 
     loader = ConfigLoaderImpl(config_search_path=create_config_search_path(str(config_dir())))
-    overrides = ["+experiment=sensitivity_morris", "sensitivity.names=[dummy]"]
+    overrides = [
+        "+experiment=sensitivity_morris",
+        "sensitivity.names=[dummy,scenario.selection.evaluation_noise]",
+    ]
     master = loader.load_configuration(
         config_name="config", overrides=overrides, run_mode=RunMode.MULTIRUN, from_shell=False
     )
@@ -461,6 +464,46 @@ def test_the_first_job_of_each_worker_takes_the_config_the_check_composed(monkey
         assert f"sensitivity.batch={k}" in taken.hydra.overrides.task
         assert taken.sensitivity.batch == k
     assert [len(precomposed.kept_for(t).configs) for t in tasks] == [1, 1, 0]
+
+
+def test_the_first_jobs_of_a_study_take_its_scenarios_composed_once(monkeypatch):
+    import pickle
+
+    from hydra import initialize_config_dir
+
+    from sim.config import precomposed
+    from sim.config.paths import config_dir
+    from sim.config.scenario_group import compose_scenario
+
+    monkeypatch.setattr(precomposed, "HANDED", {})
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):  # a run
+        loader, _, _ = checked_study(monkeypatch, jobs=2, workers=2)
+        handed = precomposed.kept_for(loader).scenarios
+        names = ["no_policy", "bottom_up", "targeted"]  # baseline, reference and policy
+        assert sorted(handed) == sorted((name, ()) for name in names)
+        assert sorted(precomposed.HANDED) == sorted(handed)  # a job of this process takes them
+        monkeypatch.setattr(precomposed, "HANDED", {})
+        for name in names:
+            assert handed[name, ()] == compose_scenario(name)  # what the job would compose
+    outside, _, _ = checked_study(monkeypatch, jobs=2, workers=2)  # outside a Hydra run
+    assert precomposed.kept_for(outside).scenarios == {}
+    monkeypatch.setattr(precomposed, "HANDED", {})  # a worker's, empty until a task arrives
+    pickle.loads(pickle.dumps(loader))
+    assert sorted(precomposed.HANDED) == sorted(handed)
+
+
+def test_a_handed_scenario_is_taken_once_within_a_hydra_run(monkeypatch):
+    from hydra import initialize_config_dir
+
+    from sim.config import precomposed
+    from sim.config.paths import config_dir
+    from sim.config.scenario_group import compose_scenario
+
+    mark = {"name": "handed"}
+    monkeypatch.setattr(precomposed, "HANDED", {("targeted", ()): mark})
+    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
+        assert compose_scenario("targeted") is mark
+        assert compose_scenario("targeted")["name"] == "targeted"  # composed by Hydra
 
 
 def test_no_config_is_kept_where_no_joblib_worker_runs_the_jobs(monkeypatch):

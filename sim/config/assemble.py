@@ -20,17 +20,16 @@ from sim.config.from_data import check_data_years, economy_from_data
 from sim.config.limits import check_firms, check_run, read_limits
 from sim.config.params_file import apply_params_file
 from sim.config.safety import check_targets
+from sim.config.scenario_group import compose_scenario
 from sim.config.schema import parse
 from sim.config.settings import (
     NO_POLICY,
     DataSpec,
     RunSettings,
-    no_such_scenario,
     run_settings,
     to_container,
 )
 from sim.config.sources import SOURCES, shown
-from sim.errors import ConfigError
 from sim.model.economy import Economy, EconomySpec
 from sim.model.model import ClusterModel
 from sim.model.params import Dynamics
@@ -169,43 +168,6 @@ def build_scenario(
             for sector in sectors:
                 economy.sector_index(sector, f"{where}.{region}")
     return spec
-
-
-def compose_scenario(name: str, key: str = "scenario") -> dict[str, Any]:
-    """The scenario group option ``name`` composed by Hydra (its defaults list applied).
-
-    Within a Hydra run the run's own search path is used (``--config-dir`` and
-    ``hydra.searchpath`` included), else the project's configs.
-
-    Raises:
-        ConfigError: ``key = 'name': no such scenario``, listing those there are.
-    """
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import MissingConfigException
-    from omegaconf import OmegaConf
-
-    from sim.config.paths import config_dir
-
-    def composed(searchpath: list[str]) -> dict[str, Any]:
-        loader = GlobalHydra.instance().config_loader()
-        options = loader.get_group_options("scenario", config_name="config", overrides=searchpath)
-        if name not in options:
-            raise no_such_scenario(key, name, options)
-        try:  # the group alone, without the primary config: the same values in half the time
-            cfg = compose(config_name=None, overrides=[*searchpath, f"+scenario={name}"])
-        except MissingConfigException as err:
-            raise ConfigError(f"{key} = {name!r}: {err}") from None
-        return OmegaConf.to_container(cfg.scenario, resolve=True)
-
-    if GlobalHydra.instance().is_initialized():
-        searchpath = []
-        if HydraConfig.initialized():  # the run's own hydra.searchpath, given on its command line
-            hydra = HydraConfig.get().overrides.hydra
-            searchpath = [o for o in hydra if o.startswith("hydra.searchpath=")]
-        return composed(searchpath)
-    with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return composed([])
 
 
 def scenario_file(config: Mapping[str, Any]) -> str | None:

@@ -23,6 +23,7 @@ composing it again (:mod:`sim.config.precomposed`).
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,7 @@ from sim.config.yaml_bounds import MAX_CONFIG_BYTES, check_yaml_text
 from sim.errors import ConfigError
 
 _STATE = {"installed": False}
+log = logging.getLogger("s3sim")
 
 
 def _read_bounded(path: str) -> bytes:
@@ -185,15 +187,45 @@ def _validate_batch(original, self: Sweeper | None, batch: Sequence[Sequence[str
     # (the job itself checks its range), so composing the first checks them all; the
     # first of each worker are composed all the same, and their configs kept for them
     # (sim.config.precomposed), which then start without composing again.
+    # The scenarios a study's jobs run are composed here too, once, for the same jobs.
     limit = precomposed.LIMIT["jobs"]
-    if len(batch) > 1 and _study_jobs(batch):
+    study = _study_jobs(batch)
+    if len(batch) > 1 and study:
         batch = list(batch[: max(1, limit)])
     loader = _loader(self)
-    _CHECKING["kept"] = None if loader is None else precomposed.keeping(loader, limit)
+    kept = None if loader is None else precomposed.keeping(loader, limit)
+    _CHECKING["kept"] = kept
     try:
-        return original(self, batch)
+        original(self, batch)
     finally:
         _CHECKING["kept"] = None
+    if kept is not None and study:
+        _hand_scenarios(kept, getattr(self, "config", None))
+
+
+def _hand_scenarios(kept: precomposed.Kept, config: Any) -> None:
+    """Compose the scenarios of the study in ``config`` for its first jobs.
+
+    Only a saving, and only within the command's Hydra run, whose search path the jobs
+    share: where anything fails here, the jobs compose them as before, and report what
+    fails in their own words.
+    """
+    from hydra.core.global_hydra import GlobalHydra
+
+    from sim.config.scenario_group import compose_scenario, scenario_key
+    from sim.experiments.sensitivity.study import read_study
+
+    if not GlobalHydra.instance().is_initialized():
+        return
+    try:
+        section = OmegaConf.to_container(config.sensitivity, resolve=True)
+        study = read_study({"sensitivity": section})
+        if study.model != "s3sim":
+            return
+        for name in study.scenarios:
+            kept.hand(scenario_key(name), compose_scenario(name))
+    except Exception as exc:  # the jobs compose them, and report any error themselves
+        log.debug("the study's scenarios were not composed for its jobs: %s", exc)
 
 
 def _loader(sweeper: Sweeper | None) -> ConfigLoaderImpl | None:

@@ -11,6 +11,11 @@ configs are kept); a later task carries none, and its job composes as before, an
 does a copy of the loader (Hydra copies its singletons into every task). A job that
 finds its config kept takes it instead of composing: the same function of the same
 config and overrides, composed once (and taken once: the job changes it).
+
+A sensitivity study's jobs also compose the scenarios they run (two or three, a tenth of a
+second each, in every job at once). The main process composes them after the check, while
+the workers start, and they travel the same way (:meth:`Kept.hand`); on arrival they wait
+in :data:`HANDED` for the job's first composition of each (:mod:`sim.config.scenario_group`).
 """
 
 from __future__ import annotations
@@ -30,42 +35,66 @@ def expect(workers: int) -> None:
     LIMIT["jobs"] = max(0, workers)
 
 
+#: Scenarios composed by the sweep's main process for a study's jobs, by name and search
+#: path (sim.config.scenario_group): the first composition of each in this process takes it.
+HANDED: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+
+
+def take_scenario(key: tuple[str, tuple[str, ...]]) -> dict[str, Any] | None:
+    """The scenario handed to this process under ``key`` (once), or None."""
+    return HANDED.pop(key, None)
+
+
 class Kept:
-    """Composed configs of jobs, by the jobs' overrides; pickled whole only ``sends`` times."""
+    """Composed configs of jobs (by their overrides) and scenarios of a study's jobs.
+
+    Pickled whole only ``sends`` times.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.sends = limit
         self.configs: dict[tuple[str, ...], Any] = {}
+        self.scenarios: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
 
     def keep(self, overrides: Sequence[str], config: Any) -> None:
         """Keep the config of one job (up to ``limit`` of them)."""
         if len(self.configs) < self.limit:
             self.configs[tuple(overrides)] = config
 
+    def hand(self, key: tuple[str, tuple[str, ...]], scenario: dict[str, Any]) -> None:
+        """Hand a composed scenario to the jobs (those of this process too)."""
+        self.scenarios[key] = scenario
+        HANDED[key] = scenario
+
     def take(self, overrides: Sequence[str]) -> Any | None:
         """The kept config of the job with ``overrides`` (once), or None."""
         return self.configs.pop(tuple(overrides), None)
 
     def __copy__(self) -> Kept:
-        return _arrived(0, {})
+        return _arrived(0, {}, {})
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Kept:
         # Hydra copies its singletons, the loader among them, into every task: the copy
         # composes the job's own configs (its scenarios), and none of them is kept
-        return _arrived(0, {})
+        return _arrived(0, {}, {})
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        if self.sends <= 0 or not self.configs:
-            return (_arrived, (0, {}))
+        if self.sends <= 0 or not (self.configs or self.scenarios):
+            return (_arrived, (0, {}, {}))
         self.sends -= 1
-        return (_arrived, (self.limit, self.configs))
+        return (_arrived, (self.limit, self.configs, self.scenarios))
 
 
-def _arrived(limit: int, configs: dict[tuple[str, ...], Any]) -> Kept:
+def _arrived(
+    limit: int,
+    configs: dict[tuple[str, ...], Any],
+    scenarios: dict[tuple[str, tuple[str, ...]], dict[str, Any]],
+) -> Kept:
     kept = Kept(limit)
     kept.sends = 0  # not sent on from a worker
     kept.configs = dict(configs)
+    HANDED.update(scenarios)  # the task's job composes them next, in this process
     return kept
 
 
@@ -83,4 +112,13 @@ def kept_for(loader: Any) -> Kept | None:
     return getattr(loader, ATTRIBUTE, None)
 
 
-__all__ = ["ATTRIBUTE", "LIMIT", "Kept", "expect", "kept_for", "keeping"]
+__all__ = [
+    "ATTRIBUTE",
+    "HANDED",
+    "LIMIT",
+    "Kept",
+    "expect",
+    "kept_for",
+    "keeping",
+    "take_scenario",
+]

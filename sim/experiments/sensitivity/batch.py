@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.assemble import compose_scenario as compose_group_scenario
+from sim.config.scenario_group import compose_scenario as compose_group_scenario
 from sim.errors import ConfigError
 from sim.experiments.heap import keep_freed_memory
 from sim.experiments.sensitivity.claims import PointClaims
