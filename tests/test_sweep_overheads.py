@@ -475,13 +475,17 @@ def test_the_first_jobs_of_a_study_take_its_scenarios_composed_once(monkeypatch)
     from sim.config.paths import config_dir
     from sim.config.scenario_group import compose_scenario
 
-    monkeypatch.setattr(precomposed, "HANDED", {})
+    stale = {"name": "an earlier sweep's"}
+    monkeypatch.setattr(precomposed, "HANDED", {("targeted", ()): stale})
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):  # a run
         loader, _, _ = checked_study(monkeypatch, jobs=2, workers=2)
         handed = precomposed.kept_for(loader).scenarios
         names = ["no_policy", "bottom_up", "targeted"]  # baseline, reference and policy
         assert sorted(handed) == sorted((name, ()) for name in names)
-        assert sorted(precomposed.HANDED) == sorted(handed)  # a job of this process takes them
+        assert handed["targeted", ()] is not stale
+        assert precomposed.HANDED == {}  # the jobs run in the workers, not here
+        checked_study(monkeypatch, jobs=1, workers=1)  # one worker: joblib runs it here
+        assert sorted(precomposed.HANDED) == sorted(handed)
         monkeypatch.setattr(precomposed, "HANDED", {})
         for name in names:
             assert handed[name, ()] == compose_scenario(name)  # what the job would compose

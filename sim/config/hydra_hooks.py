@@ -222,8 +222,8 @@ def _hand_scenarios(kept: precomposed.Kept, config: Any) -> None:
         study = read_study({"sensitivity": section})
         if study.model != "s3sim":
             return
-        for name in study.scenarios:
-            kept.hand(scenario_key(name), compose_scenario(name))
+        for name in study.scenarios:  # one worker: joblib runs the jobs in this process
+            kept.hand(scenario_key(name), compose_scenario(name), here=kept.limit == 1)
     except Exception as exc:  # the jobs compose them, and report any error themselves
         log.debug("the study's scenarios were not composed for its jobs: %s", exc)
 

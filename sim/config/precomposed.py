@@ -14,8 +14,10 @@ config and overrides, composed once (and taken once: the job changes it).
 
 A sensitivity study's jobs also compose the scenarios they run (two or three, a tenth of a
 second each, in every job at once). The main process composes them after the check, while
-the workers start, and they travel the same way (:meth:`Kept.hand`); on arrival they wait
-in :data:`HANDED` for the job's first composition of each (:mod:`sim.config.scenario_group`).
+the workers start, and they travel the same way (:meth:`Kept.hand`); on arrival (or at
+once, where joblib runs the jobs in the main process) they wait in :data:`HANDED` for the
+job's first composition of each (:mod:`sim.config.scenario_group`). Each sweep's check
+empties it first: what an earlier sweep of the same process left there is never taken.
 """
 
 from __future__ import annotations
@@ -62,10 +64,11 @@ class Kept:
         if len(self.configs) < self.limit:
             self.configs[tuple(overrides)] = config
 
-    def hand(self, key: tuple[str, tuple[str, ...]], scenario: dict[str, Any]) -> None:
-        """Hand a composed scenario to the jobs (those of this process too)."""
+    def hand(self, key: tuple[str, tuple[str, ...]], scenario: dict[str, Any], here: bool) -> None:
+        """Hand a composed scenario to the jobs (``here``: they run in this process)."""
         self.scenarios[key] = scenario
-        HANDED[key] = scenario
+        if here:
+            HANDED[key] = scenario
 
     def take(self, overrides: Sequence[str]) -> Any | None:
         """The kept config of the job with ``overrides`` (once), or None."""
@@ -100,6 +103,7 @@ def _arrived(
 
 def keeping(loader: Any, limit: int) -> Kept | None:
     """Start keeping up to ``limit`` configs the loader composes (0: keep none)."""
+    HANDED.clear()  # an earlier sweep's, in a process that runs several: composed anew
     if limit <= 0:
         return None
     kept = Kept(limit)

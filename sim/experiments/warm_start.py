@@ -128,7 +128,8 @@ def multirun_overrides(argv: list[str]) -> dict[str, str] | None:
             if value is None or value.startswith("-"):
                 return None
         elif arg.startswith("-"):
-            if arg.partition("=")[0] not in VALUED_OPTIONS or not arg.partition("=")[2]:
+            option, _, value = arg.partition("=")
+            if option not in VALUED_OPTIONS or not value:
                 return None
         else:
             key, _, value = arg.partition("=")
