@@ -23,6 +23,11 @@ every run is about the same work.
   adopts such orphans (Linux's child subreaper) and waits for them, so that their time counts;
 * the seconds per run inside the jobs (points.jsonl) with 1 and 2 workers: their ratio is
   what two runs sharing the machine cost each other;
+* the machine's own price of a second process, measured beside the studies in each round
+  (machine_sharing.py: a memory-bound numpy loop and a CPU-bound loop, alone and in pairs),
+  and the efficiency the studies would have had with their points at one worker's speed
+  (the launcher's own, sweep_timeline.efficiency_without_sharing): on a machine where two
+  memory-bound processes slow each other by x, no launcher gets much above 1 / x;
 * the 5,632-run study on 2 workers, extrapolated: T2(8) + 5,624 x (T2(48) - T2(8)) / 40,
   i.e. the start-up of the small study plus the marginal cost per run;
 * the serial part S = 2 T2 - T1 of each study (T1 = S + W, T2 = S + W / 2 for parallel work
@@ -57,7 +62,14 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from sweep_timeline import percent, serial_part, table, timeline  # noqa: E402
+import machine_sharing  # noqa: E402
+from sweep_timeline import (  # noqa: E402
+    efficiency_without_sharing,
+    percent,
+    serial_part,
+    table,
+    timeline,
+)
 
 NAMES = "[scenario.selection.evaluation_noise,dynamics.knowledge.productivity_noise,dummy]"
 POINT_RUNS = 2  # bottom_up and targeted
@@ -164,8 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     load = [os.getloadavg()[0]]
     sizes, counts = (8, 48), (1, 2)
     measured: dict[int, dict[int, list[dict]]] = {n: {w: [] for w in counts} for n in sizes}
+    machine: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="s3sim-sweep-bench-") as tmp:
         for repeat in range(args.repeats):
+            print(f"... the machine's sharing, measurement {repeat + 1}", file=sys.stderr)
+            for kind, m in machine_sharing.measure(1, 0.1 if args.quick else 1.0).items():
+                for key in ("alone", "pair"):
+                    machine.setdefault(kind, {"alone": [], "pair": []})[key] += m[key]
             for runs in sizes:
                 for workers in counts:
                     print(
@@ -182,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     extrapolated = timed[8][2]["wall"] + (STUDY_RUNS - 8) * marginal
     per_minute = 48 / timed[48][2]["wall"] * 60
     sharing = timed[48][2]["run_seconds"] / timed[48][1]["run_seconds"]
+    for m in machine.values():
+        m["ratio"] = machine_sharing.ratio(m["alone"], m["pair"])
+    launcher = {
+        n: efficiency_without_sharing(t[1]["pieces"], t[2]["pieces"]) for n, t in timed.items()
+    }
     economy = "tiny economy (--quick, not a benchmark)" if args.quick else "default economy"
     lines = [f"sweep throughput in batch mode ({economy}; {os.cpu_count()} CPUs)"]
     lines.append(
@@ -207,6 +229,14 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(
         f"  seconds per run inside the jobs          {timed[48][1]['run_seconds']:.2f} with 1 "
         f"worker, {timed[48][2]['run_seconds']:.2f} with 2 (x {sharing:.2f})"
+    )
+    lines.append(
+        "  a second process's cost on this machine, whatever the software (machine_sharing.py): "
+        + machine_sharing.describe(machine)
+    )
+    lines.append(
+        "  efficiency had the runs been as fast beside each other as alone (the launcher's own): "
+        + ", ".join(f"{100 * launcher[n]:.1f} % ({n} runs)" for n in sizes)
     )
     lines.append(
         f"  {STUDY_RUNS:,}-run study on 2 workers (extrapolated) {extrapolated / 60:.1f} min "
@@ -247,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             "serial": serial,
             "runs_per_minute": per_minute,
             "sharing": sharing,
+            "machine_sharing": machine,
+            "efficiency_without_sharing": launcher,
             "extrapolated_s": extrapolated,
             "load": load,
             "repeats": args.repeats,

@@ -85,6 +85,13 @@ def serial_part(one: dict[str, float], two: dict[str, float]) -> dict[str, float
     }
 
 
+def efficiency_without_sharing(one: dict[str, float], two: dict[str, float]) -> float:
+    """T1 / (2 T2) had the two workers' points taken one worker's time: the launcher's own
+    efficiency, without what two runs side by side cost each other (the points' share of S).
+    """
+    return one["wall"] / (2 * two["wall"] - (two["points"] - one["points"]))
+
+
 def table(one: dict[str, float], two: dict[str, float]) -> list[str]:
     """The pieces with 1 and 2 workers and in S, as lines of text."""
     share = serial_part(one, two)

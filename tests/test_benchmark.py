@@ -3,7 +3,9 @@
 A smoke test, not a timed test: no speed, memory or efficiency is asserted (the
 targets may print PASS, MISS or SKIP), only that every figure is measured and shown.
 Also: experiments/sweep_benchmark.py counts the CPU time of a command's orphaned
-descendants (the sweep's fork server and its workers).
+descendants (the sweep's fork server and its workers), and takes out of a study's
+efficiency exactly what its runs cost each other; experiments/machine_sharing.py times its
+loops alone and in pairs.
 """
 
 from __future__ import annotations
@@ -123,3 +125,60 @@ def test_an_efficiency_is_shown_on_its_side_of_the_target(value, shown):
     finally:
         sys.path.remove(str(ROOT / "experiments"))
     assert percent(value, 0.90) == shown
+
+
+def _experiments(name: str):
+    sys.path.insert(0, str(ROOT / "experiments"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(ROOT / "experiments"))
+
+
+def test_the_launchers_efficiency_takes_out_only_what_the_runs_cost_each_other():
+    efficiency_without_sharing = _experiments("sweep_timeline").efficiency_without_sharing
+    one = {"wall": 40.0, "points": 34.0}
+    # the points as fast side by side: the measured efficiency, 40 / (2 x 22)
+    assert efficiency_without_sharing(one, {"wall": 22.0, "points": 34.0}) == 40.0 / 44.0
+    # 3.4 worker-s more of points with two workers (x 1.1): those 3.4 s come out of 2 T2
+    two = {"wall": 23.7, "points": 37.4}
+    assert efficiency_without_sharing(one, two) == pytest.approx(40.0 / (47.4 - 3.4))
+    assert one["wall"] / (2 * two["wall"]) < efficiency_without_sharing(one, two)
+
+
+def test_the_machines_sharing_is_timed_alone_and_in_pairs():
+    machine_sharing = _experiments("machine_sharing")
+    assert machine_sharing.ratio([1.0, 1.2], [1.1, 1.3, 1.2, 1.4]) == pytest.approx(1.25 / 1.1)
+    measured = machine_sharing.measure(rounds=1, scale=0.02)
+    assert set(measured) == {"memory", "cpu"}
+    for m in measured.values():
+        assert len(m["alone"]) == 1 and len(m["pair"]) == 2  # one lone process, one pair
+        assert all(t > 0 for t in m["alone"] + m["pair"])
+        assert m["ratio"] == pytest.approx(sum(m["pair"]) / 2 / m["alone"][0])
+    assert "two memory-bound loops x " in machine_sharing.describe(measured)
+
+
+def test_the_sweep_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
+    out = tmp_path / "sweep.json"
+    script = ROOT / "experiments" / "sweep_benchmark.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--repeats", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    for line in (
+        r"^ +8 runs: T1 +[\d.]+ s, T2 +[\d.]+ s, efficiency",
+        r"^ +48 runs: T1 +[\d.]+ s, T2 +[\d.]+ s, efficiency",
+        r"^  a second process.s cost on this machine.*two memory-bound loops x [\d.]+ "
+        r"\(1 alone, 1 in pairs\), "
+        r"two cpu-bound loops x [\d.]+",
+        r"^  efficiency had the runs been as fast .*: [\d.]+ % \(8 runs\), [\d.]+ % \(48 runs\)$",
+        r"^  study efficiency, 48 runs on 2 workers +>= 90 %",
+    ):
+        assert re.search(line, done.stdout, re.MULTILINE), (line, done.stdout)
+    assert set(figures["machine_sharing"]) == {"memory", "cpu"}
+    assert set(figures["efficiency_without_sharing"]) == {"8", "48"}
+    assert all(t["pass"] is None for t in figures["targets"])  # --quick is not a benchmark
