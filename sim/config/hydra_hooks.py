@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra._internal.config_repository import ConfigRepository
 from hydra.core.object_type import ObjectType
@@ -77,7 +78,10 @@ def _trusted(source: Any, config_path: str) -> bool:
 def _repo_load_config(original, self: ConfigRepository, config_path: str):
     source = self._find_object_source(config_path, ObjectType.CONFIG)
     _check_text(source, config_path)
-    ret = original(self, config_path)
+    try:
+        ret = original(self, config_path)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{shown(config_path)}: not YAML ({_yaml_problem(exc)})") from None
     if ret is not None:
         content = OmegaConf.to_container(ret.config, resolve=False)
         where = shown(config_path)
@@ -95,6 +99,15 @@ def _repo_load_config(original, self: ConfigRepository, config_path: str):
                 message = where + message[len(config_path) + 5 :]
             raise ConfigError(message) from None
     return ret
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line: the problem and where in the file (from 1)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return problem
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _find_config_error(exc: BaseException) -> ConfigError | None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
+from sim.errors import ConfigError
+
 RESOLVER = "study_jobs"
 BASIC = "hydra._internal.core_plugins.basic_launcher.BasicLauncher"
 
@@ -43,7 +45,13 @@ def workers(launcher: Any) -> int:
 def study_jobs(batches: Any, _root_: Any) -> Any:
     """``batches`` itself, or for ``auto`` the workers of the sweep's launcher."""
     if batches != "auto":
-        return batches  # the study checks it (sim.experiments.sensitivity.study)
+        # a count below 1 would launch no job at all, so no study to check it (a float or a
+        # word is refused by the study, sim.experiments.sensitivity.study)
+        if isinstance(batches, int) and not isinstance(batches, bool) and batches < 1:
+            raise ConfigError(
+                f"sensitivity.batches = {batches}: must be auto or a whole number >= 1"
+            )
+        return batches
     return workers(OmegaConf.select(_root_, "hydra.launcher", default=None))
 
 
