@@ -166,6 +166,16 @@ SCENARIO_FILES = [
         "# @package hydra\ncallbacks: {x: {_target_: os.system}}\n",
         "'@package hydra' is not allowed",
     ),
+    (  # not YAML: the file, the problem and its line, not the parser's traceback
+        "scenario/w.yaml",
+        "name: w\ninstruments: {rd_grant: {share: 0.2}\n  budget: [\n",
+        "not YAML (expected ',' or '}', but got '<scalar>' at line 3, column 3)",
+    ),
+    (
+        "experiment/e.yaml",
+        "# @package _global_\nseed: [1,\n",
+        "not YAML (expected the node content, but found '<stream end>' at line 3, column 1)",
+    ),
 ]
 
 
@@ -377,6 +387,18 @@ SWEEPS = [
     (["seed=0,1", "hydra.launcher.n_jobs=0"], "hydra.launcher.n_jobs = 0: must be a whole number"),
     (["seed=range(0,100000000)"], "sweep: 100,000,000 runs exceed limits.sweep_runs = 10,000"),
     (["scenario=no_policy,nosuch"], "nosuch"),
+    # a study of no job would launch nothing and say nothing
+    *(
+        (
+            [
+                "+experiment=sensitivity_morris",
+                "sensitivity.model=ishigami",
+                f"sensitivity.batches={n}",
+            ],
+            f"s3sim: config error: sensitivity.batches = {n}: must be auto or a whole number >= 1",
+        )
+        for n in (0, -1)
+    ),
 ]
 
 
@@ -502,3 +524,22 @@ def test_validate_refuses_an_unfinished_run(tmp_path, capsys):
     status, err = _tool("validate", [str(run_dir)], capsys)
     assert status == 2
     assert "not a finished run (no _COMPLETE)" in err
+
+
+def test_a_study_and_a_sweep_keep_to_their_own_folders(tmp_path):
+    study = ["+experiment=sensitivity_morris", "sensitivity.model=ishigami"]
+    sweep, other = tmp_path / "sweep", tmp_path / "study"
+    assert s3sim("-m", *TINY, "seed=0", f"hydra.sweep.dir={sweep}", cwd=tmp_path).returncode == 0
+    assert s3sim("-m", *study, f"hydra.sweep.dir={other}", cwd=tmp_path).returncode == 0
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    line = one_line(s3sim("-m", *study, f"hydra.sweep.dir={sweep}", cwd=tmp_path))
+    assert line == (
+        f"s3sim: config error: hydra.sweep.dir = {sweep}: holds the runs of a sweep, not a "
+        "study; use a new sweep directory (nothing was changed)"
+    )
+    line = one_line(s3sim("-m", *TINY, "seed=0", f"hydra.sweep.dir={other}", cwd=tmp_path))
+    assert line == (
+        f"s3sim: config error: hydra.sweep.dir = {other}: holds a sensitivity study, not a "
+        "sweep's runs; use a new sweep directory (nothing was changed)"
+    )
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import pandas as pd
 import pytest
@@ -137,6 +138,28 @@ def test_killed_study_resumes_where_it_stopped(morris_study, tmp_path):
     pd.testing.assert_frame_equal(resumed.y, full.y)  # same seed, same values, bit for bit
 
 
+@pytest.mark.slow
+def test_a_study_resumed_with_other_settings_is_refused_before_anything_is_written(
+    morris_study, tmp_path
+):
+    sweep_dir, _ = morris_study
+    copy = tmp_path / "study"
+    shutil.copytree(sweep_dir, copy)
+    files = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    refused = run_command(morris_command(copy, "years.end=2007"), tmp_path, check=False)
+    assert refused.returncode != 0
+    assert (
+        f"s3sim: config error: {copy / '0'}: holds points of another study (it differs in the "
+        "config of its runs: calendar, economy, scenarios or more); resume with the same "
+        "settings or use a new sweep directory"
+    ) in refused.output
+    assert "Traceback" not in refused.output
+    assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == files
+    # the same settings: a resume, with nothing left to run
+    run_command(morris_command(copy), tmp_path)
+    pd.testing.assert_frame_equal(load_study(copy).y, load_study(sweep_dir).y)
+
+
 def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path):
     """S1 and ST of f = sin x1 + 7 sin^2 x2 + 0.1 x3^4 sin x1 on [-pi, pi]^3."""
     a, b = 7.0, 0.1
@@ -154,7 +177,10 @@ def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path):
             "baseline": None,
             "policy": None,
             "reference": None,
-            "parameters": [{"key": f"x{i}", "low": -math.pi, "high": math.pi} for i in (1, 2, 3)],
+            "parameters": [
+                {"key": f"x{i}", "low": -math.pi, "high": math.pi, "why": "Ishigami"}
+                for i in (1, 2, 3)
+            ],
         }
     }
     for batch in range(4):
@@ -171,7 +197,8 @@ def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path):
 
 
 def test_bad_study_stops_with_one_line():
-    base = {"parameters": [{"key": "a", "low": 0, "high": 1}, {"key": "b", "low": 0, "high": 1}]}
+    a, b = ({"key": k, "low": 0, "high": 1, "why": "a test"} for k in "ab")
+    base = {"parameters": [a, b]}
     with pytest.raises(ConfigError, match=r"sensitivity.names: c not in sensitivity.parameters"):
         read_study({"sensitivity": base | {"names": ["a", "c"]}})
     with pytest.raises(ConfigError, match=r"sensitivity.parameters\[1\] \(b\): low = 2.0"):
@@ -179,6 +206,27 @@ def test_bad_study_stops_with_one_line():
         read_study({"sensitivity": bad})
     with pytest.raises(ConfigError, match="sensitivity.method = 'fast'"):
         read_study({"sensitivity": base | {"method": "fast"}})
+    for change, message in [
+        ({"why": ""}, r"\[1\] \(b\): no reason for the range"),
+        ({"why": "  "}, r"\[1\] \(b\): no reason for the range"),
+        ({"kind": "bogus"}, r"\[1\] \(b\): kind = 'bogus': must be one of"),
+        ({"high": math.inf}, r"\[1\] \(b\): low = 0.0 and high = inf must be finite"),
+        ({"low": -math.inf}, r"\[1\] \(b\): low = -inf and high = 1.0 must be finite"),
+    ]:
+        with pytest.raises(ConfigError, match=r"^sensitivity.parameters" + message):
+            read_study({"sensitivity": {"parameters": [a, b | change]}})
+    without_reason = {k: v for k, v in b.items() if k != "why"}
+    with pytest.raises(ConfigError, match=r"\[1\] \(b\): no reason for the range"):
+        read_study({"sensitivity": {"parameters": [a, without_reason]}})
+    with pytest.raises(ConfigError, match="all null, the study would measure nothing"):
+        read_study({"sensitivity": base | dict.fromkeys(("baseline", "policy", "reference"))})
+    with pytest.raises(ConfigError, match="2 parameters; the ishigami function takes"):
+        read_study({"sensitivity": base | {"model": "ishigami"}})
+    with pytest.raises(ConfigError, match=r"sensitivity.trajectories = 5,000,000: 15,000,000 "):
+        read_study({"sensitivity": base | {"trajectories": 5_000_000}})
+    with pytest.raises(ConfigError, match=r"sensitivity.base_sample = 2,500,001: 10,000,004 "):
+        read_study({"sensitivity": base | {"method": "sobol", "base_sample": 2_500_001}})
+    assert read_study({"sensitivity": base | {"method": "sobol", "base_sample": 2_500_000}})
     config = {"dynamics": {"innovation": {"cost": [0.1, 0.2]}}}
     assert set_key(config, "dynamics.innovation.cost.1", 0.5)
     assert config["dynamics"]["innovation"]["cost"] == [0.1, 0.5]

@@ -36,7 +36,10 @@ def ishigami_study(base_sample: int, batches: object = "auto") -> dict:
             "baseline": None,
             "policy": None,
             "reference": None,
-            "parameters": [{"key": f"x{i}", "low": -math.pi, "high": math.pi} for i in (1, 2, 3)],
+            "parameters": [
+                {"key": f"x{i}", "low": -math.pi, "high": math.pi, "why": "Ishigami"}
+                for i in (1, 2, 3)
+            ],
         }
     }
 

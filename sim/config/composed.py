@@ -116,6 +116,11 @@ def check_sweep(cfg: DictConfig, limits: Limits, loader: Any) -> None:
     try:
         overrides = sweep_overrides(cfg)
     except Exception as exc:  # Hydra reports a malformed override itself
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, ConfigError):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:  # raised by a resolver of the sweep's params
+            raise ConfigError(str(cause)) from None
         raise ConfigError(f"sweep: {str(exc).splitlines()[0]}") from None
     sweeps = [o for o in overrides if o.is_sweep_override()]
     size = math.prod(_count(o) for o in sweeps)
@@ -136,6 +141,32 @@ def check_sweep(cfg: DictConfig, limits: Limits, loader: Any) -> None:
     sweep_dir = _select(cfg, "hydra.sweep.dir")
     if sweep_dir is not None:
         check_sweep_folder(Path(str(sweep_dir)))
+        if "sensitivity" in cfg:  # a study resumed: the same study, before Hydra writes
+            from sim.experiments.sensitivity.journal import check_resume
+
+            try:
+                config = {
+                    key: OmegaConf.to_container(value, resolve=True)
+                    if OmegaConf.is_config(value)
+                    else value
+                    for key, value in cfg.items()
+                    if key != "hydra"
+                }
+            except Exception:  # an interpolation only a job resolves: the jobs check
+                config = None
+            if config is not None:  # as each job reads it (sim.cli): the file's values in
+                from sim.config.params_file import apply_params_file
+
+                config = {**apply_params_file(config), "params_file": None}
+                check_resume(config, Path(str(sweep_dir)))
+        elif Path(str(sweep_dir)).is_dir():
+            from sim.experiments.sensitivity.journal import find_batches
+
+            if find_batches(Path(str(sweep_dir))):
+                raise ConfigError(
+                    f"hydra.sweep.dir = {sweep_dir}: holds a sensitivity study, not a sweep's "
+                    "runs; use a new sweep directory (nothing was changed)"
+                )
     check_sweep_groups(cfg, overrides, sweeps, loader)
 
 

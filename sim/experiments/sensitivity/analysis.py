@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import warnings as python_warnings
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sensitivity.batch import POINTS, STUDY, find_batches, read_points
+from sim.errors import ConfigError
+from sim.experiments.sensitivity.design import sample
+from sim.experiments.sensitivity.journal import POINTS, STUDY, find_batches, read_points
+from sim.experiments.sensitivity.study import Study, read_study
 from sim.experiments.sweep import SweepError
 
 #: The index each method ranks parameters by, and the one shown beside it.
@@ -18,6 +22,11 @@ PRIMARY = {"morris": "mu_star", "sobol": "ST"}
 SECONDARY = {"morris": "sigma", "sobol": "S1"}
 RESOLVED_TOP = 3
 """A ranking is called resolved when the intervals separate at least its first 3 places."""
+MIN_UNITS = 10
+"""The fewest trajectories (Morris) or base samples (Sobol) whose bootstrap intervals are
+read. The bootstrap resamples these units: one unit gives every resample the same value
+(an interval of width 0), two units three values, and below about ten the intervals are
+too coarse and too narrow to separate anything; no ranking is then called resolved."""
 
 
 @dataclass
@@ -51,26 +60,67 @@ def load_study(sweep_dir: str | Path) -> StudyResults:
     batches = find_batches(sweep_dir)
     if not batches:
         raise SweepError(f"{sweep_dir}: no sensitivity study here (no {STUDY} below it)")
-    records = [json.loads((b / STUDY).read_text(encoding="utf-8")) for b in batches]
+    records = [_read_record(b / STUDY) for b in batches]
     record = records[0]
     for b, other in zip(batches[1:], records[1:], strict=True):
         if other != record:
             raise SweepError(f"{b / STUDY}: another study than {batches[0] / STUDY}")
+    x = design_of(record, batches[0] / STUDY)
+    n, d = x.shape
     points: dict[int, dict[str, Any]] = {}
     for b in batches:
-        points |= read_points(b / POINTS)
-    n, d = int(record["rows"]), len(record["names"])
-    x = np.full((n, d), np.nan)
+        try:
+            journal = read_points(b / POINTS, d, n)
+        except ConfigError as exc:
+            raise SweepError(str(exc)) from None
+        for row, p in journal.items():
+            if not np.allclose(p["x"], x[row]):
+                raise SweepError(
+                    f"{b / POINTS}: row {row} was evaluated at x = {p['x']}, not at the "
+                    f"study's sample point {x[row].tolist()} (another study's journal?)"
+                )
+        points |= journal
     seconds = np.full(n, np.nan)
     outputs: list[dict[str, float]] = [{} for _ in range(n)]
     for row, p in points.items():
-        if 0 <= row < n:
-            x[row] = p["x"]
-            seconds[row] = p.get("seconds", np.nan)
-            outputs[row] = {k: np.nan if v is None else v for k, v in p["outputs"].items()}
+        seconds[row] = p.get("seconds", np.nan)
+        outputs[row] = {k: np.nan if v is None else v for k, v in p["outputs"].items()}
     y = pd.DataFrame(outputs, dtype=float)
     missing = [r for r in range(n) if not outputs[r]]
     return StudyResults(record, x, y, seconds, missing, len(batches))
+
+
+def _read_record(path: Path) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise SweepError(f"{path}: unreadable study record ({exc})") from None
+    if not isinstance(record, dict):
+        raise SweepError(f"{path}: not a study's record (a JSON object)")
+    return record
+
+
+def design_of(record: dict[str, Any], path: Path) -> np.ndarray:
+    """The sample points of the study a ``study.json`` describes, drawn again (SALib).
+
+    Raises:
+        SweepError: If the record is not a study's (naming ``path`` and the key).
+    """
+    missing = [k for k in ("method", "names", "parameters", "rows") if k not in record]
+    if missing:
+        raise SweepError(f"{path}: no {', '.join(missing)}: not a study's record")
+    settings = {f.name for f in fields(Study)} - {"batch", "batches"}
+    try:
+        study = read_study({"sensitivity": {k: v for k, v in record.items() if k in settings}})
+        x = sample(study)
+    except (ConfigError, TypeError, ValueError) as exc:
+        raise SweepError(f"{path}: {exc}") from None
+    if record["rows"] != len(x):
+        raise SweepError(
+            f"{path}: rows = {record['rows']!r}, but the study it describes has {len(x)} "
+            "sample points"
+        )
+    return x
 
 
 def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
@@ -101,6 +151,14 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
             "resume the study (the same command and hydra.sweep.dir) before reading indices"
         )
         return pd.DataFrame(), warnings
+    units = int(rec["trajectories"] if method == "morris" else rec["base_sample"])
+    trusted = units >= MIN_UNITS
+    if not trusted:
+        what = "trajectories" if method == "morris" else "base samples"
+        warnings.append(
+            f"only {units} {what}: too few for bootstrap intervals (at least {MIN_UNITS}); "
+            "no ranking is called resolved"
+        )
     rows: list[dict[str, Any]] = []
     for output in results.y.columns:
         y = results.y[output].to_numpy(dtype=float)
@@ -112,7 +170,9 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
             warnings.append(f"{output}: not analysed, the same value at every sample point")
             continue
         indices = _salib(method, problem, results.x, y, rec)
-        rows += _tidy(output, problem["names"], indices, method, kinds)
+        rows += _tidy(output, problem["names"], indices, method, kinds, trusted)
+        if method == "sobol":
+            warnings += _out_of_range(output, problem["names"], indices)
     table = pd.DataFrame(rows)
     if table.empty:
         return table, warnings
@@ -133,17 +193,40 @@ def _salib(method: str, problem: dict, x: np.ndarray, y: np.ndarray, rec: dict) 
         "conf_level": float(rec["confidence"]),
         "seed": int(rec["sample_seed"]),
     }
-    if method == "morris":
-        from SALib.analyze import morris
+    # a degenerate sample (one trajectory: no sigma) warns in numpy; the analysis says so
+    with python_warnings.catch_warnings(), np.errstate(all="ignore"):
+        python_warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "morris":
+            from SALib.analyze import morris
 
-        return morris.analyze(problem, x, y, num_levels=int(rec["levels"]), **options)
-    from SALib.analyze import sobol
+            return morris.analyze(problem, x, y, num_levels=int(rec["levels"]), **options)
+        from SALib.analyze import sobol
 
-    return sobol.analyze(problem, y, calc_second_order=False, **options)
+        return sobol.analyze(problem, y, calc_second_order=False, **options)
+
+
+def _out_of_range(output: str, names: list[str], indices: dict) -> list[str]:
+    """Sobol indices whose interval lies wholly outside [0, 1], where no index can be."""
+    found = []
+    for index in ("S1", "ST"):
+        value = np.asarray(indices[index], dtype=float)
+        conf = np.asarray(indices[f"{index}_conf"], dtype=float)
+        for name, v, c in zip(names, value, conf, strict=True):
+            if v - c > 1 or v + c < 0:
+                found.append(
+                    f"{output}: {index} of {name} = {v:.3g} ± {c:.2g}, outside [0, 1] where "
+                    "no index can lie: too few sample points for the estimator"
+                )
+    return found
 
 
 def _tidy(
-    output: str, names: list[str], indices: dict, method: str, kinds: dict[str, str]
+    output: str,
+    names: list[str],
+    indices: dict,
+    method: str,
+    kinds: dict[str, str],
+    trusted: bool = True,
 ) -> list[dict]:
     primary, secondary = PRIMARY[method], SECONDARY[method]
     value = np.asarray(indices[primary], dtype=float)
@@ -154,7 +237,7 @@ def _tidy(
     low, high = value - conf, value + conf
     separated = np.zeros(len(names), dtype=bool)
     for a, b in zip(order[:-1], order[1:], strict=True):
-        separated[a] = low[a] > high[b]
+        separated[a] = trusted and low[a] > high[b]
     resolved = 0
     for a in order[:-1]:
         if not separated[a]:

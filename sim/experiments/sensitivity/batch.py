@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,50 +25,24 @@ from typing import Any
 
 import numpy as np
 
-from sim.config.scenario_group import compose_scenario as compose_group_scenario
-from sim.errors import ConfigError
 from sim.experiments.heap import keep_freed_memory
 from sim.experiments.sensitivity.claims import PointClaims
 from sim.experiments.sensitivity.design import sample
 from sim.experiments.sensitivity.evaluate import PointEvaluator
-from sim.experiments.sensitivity.study import Study, read_study
-from sim.experiments.sweep import natural_key
+from sim.experiments.sensitivity.journal import (
+    POINTS,
+    STUDY,
+    compose_scenario,
+    find_batches,
+    finished_points,
+    read_points,
+    study_record,
+)
+from sim.experiments.sensitivity.study import read_study
 from sim.outputs.atomic import COMPLETE_MARKER, mark_complete, write_json, write_text
 
-POINTS = "points.jsonl"
-STUDY = "study.json"
+__all__ = ["POINTS", "STUDY", "compose_scenario", "find_batches", "read_points", "run_batch"]
 log = logging.getLogger("s3sim")
-
-
-def study_record(study: Study, n_rows: int, base: Mapping[str, Any]) -> dict[str, Any]:
-    """What a batch directory says about its study (the analysis checks that all agree)."""
-    # how the points are shared out among jobs changes no point's outputs: not recorded, so
-    # that a study may resume with another number of jobs
-    skip = ("batch", "batches", "parameters")
-    fields = {k: v for k, v in vars(study).items() if k not in skip}
-    fields["names"] = study.problem()["names"]
-    return fields | {
-        "parameters": [vars(p) for p in study.varied],
-        "rows": n_rows,
-        "scenarios": study.scenarios if study.model == "s3sim" else [],
-        "seed": int(base.get("seed", 0)),
-        "economy": (base.get("economy") or {}).get("name"),
-        "n_firms": (base.get("economy") or {}).get("n_firms"),
-    }
-
-
-def read_points(path: Path) -> dict[int, dict[str, Any]]:
-    """Finished rows of a journal; a line cut short by a kill is ignored."""
-    done: dict[int, dict[str, Any]] = {}
-    if not path.is_file():
-        return done
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-            done[int(record["row"])] = record
-        except (ValueError, KeyError, TypeError):
-            continue
-    return done
 
 
 def run_batch(
@@ -99,7 +72,9 @@ def run_batch(
     study = read_study(config)
     base = {k: v for k, v in config.items() if k != "sensitivity"}
     x = sample(study)
-    record = study_record(study, len(x), base)
+    if study.model == "s3sim" and scenarios is None:
+        scenarios = {name: compose_scenario(base, name) for name in study.scenarios}
+    record = study_record(study, len(x), base, scenarios if study.model == "s3sim" else None)
     out_dir = Path(out_dir)
     sweep_dir = out_dir.parent if sweep_dir is None else Path(sweep_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,11 +83,9 @@ def run_batch(
     (out_dir / COMPLETE_MARKER).unlink(missing_ok=True)  # an earlier launch's: running again
     write_json(out_dir / STUDY, record)
     # a line cut short by a kill is dropped, so that the next one starts on a line of its own
-    own = read_points(journal)
+    own = read_points(journal, x.shape[1], len(x))
     write_text(journal, "".join(json.dumps(own[r], allow_nan=True) + "\n" for r in sorted(own)))
     todo = [r for r in range(len(x)) if r not in done or not np.allclose(done[r]["x"], x[r])]
-    if todo and study.model == "s3sim" and scenarios is None:
-        scenarios = {name: compose_scenario(base, name) for name in study.scenarios}
     evaluate = PointEvaluator(study, scenarios or {}) if todo else None
     claims = PointClaims(sweep_dir)
     with journal.open("a", encoding="utf-8") as sink:
@@ -127,42 +100,3 @@ def run_batch(
             sink.flush()
     mark_complete(out_dir)
     return out_dir
-
-
-def finished_points(sweep_dir: Path, record: dict[str, Any]) -> dict[int, dict[str, Any]]:
-    """The points finished in the journals of every job of the study in ``sweep_dir``.
-
-    Raises:
-        ConfigError: If a job's directory there belongs to another study.
-    """
-    done: dict[int, dict[str, Any]] = {}
-    for job in find_batches(sweep_dir):
-        if not _same_study(job / STUDY, record):
-            raise ConfigError(f"{job}: holds points of another study; use a new sweep directory")
-        done = read_points(job / POINTS) | done
-    return done
-
-
-def find_batches(sweep_dir: Path) -> list[Path]:
-    """Directories below ``sweep_dir`` (itself included) that hold a study.json."""
-    found = []
-    for root, dirs, files in os.walk(sweep_dir):
-        if STUDY in files:
-            found.append(Path(root))
-            dirs[:] = []
-        else:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-    return sorted(found, key=natural_key)
-
-
-def compose_scenario(base: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """``base`` with the scenario group ``name`` composed by Hydra in place of its own."""
-    return {**base, "scenario": compose_group_scenario(name)}
-
-
-def _same_study(path: Path, record: dict[str, Any]) -> bool:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return stored == json.loads(json.dumps(record))

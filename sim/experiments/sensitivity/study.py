@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,10 @@ METHODS = ("morris", "sobol")
 MODELS = ("s3sim", "ishigami")
 DUMMY = "dummy"
 """The parameter key that changes nothing (its index is the estimator's noise floor)."""
+KINDS = ("uncertainty", "lever", "control")
+MAX_ROWS = 10_000_000
+"""The largest sample a study may draw (rows of sample points): beyond it the design alone
+fills gigabytes and the study would take years on any machine this model runs on."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,11 @@ class Study:
             )
         if (self.policy is None) != (self.reference is None):
             raise ConfigError("sensitivity.policy and sensitivity.reference: set both or neither")
+        if self.model == "s3sim" and self.baseline is None and self.policy is None:
+            raise ConfigError(
+                "sensitivity.baseline, sensitivity.policy and sensitivity.reference: all null, "
+                "the study would measure nothing; name a baseline scenario or a policy pair"
+            )
 
     @property
     def varied(self) -> list[Parameter]:
@@ -108,6 +118,11 @@ class Study:
         varied = self.varied
         if len(varied) < 2:
             raise ConfigError("sensitivity.names: a study needs at least two parameters")
+        if self.model == "ishigami" and len(varied) < 3:
+            raise ConfigError(
+                f"sensitivity.names: {len(varied)} parameters; the ishigami function takes its "
+                "x1, x2, x3 from the first three (further ones change nothing)"
+            )
         return {
             "num_vars": len(varied),
             "names": [p.key for p in varied],
@@ -124,10 +139,23 @@ def read_study(config: Mapping[str, Any]) -> Study:
     seen: set[str] = set()
     for i, p in enumerate(study.parameters):
         where = f"sensitivity.parameters[{i}] ({p.key})"
+        if not (math.isfinite(p.low) and math.isfinite(p.high)):
+            raise ConfigError(f"{where}: low = {p.low} and high = {p.high} must be finite")
         if not p.low < p.high:
             raise ConfigError(f"{where}: low = {p.low} must be below high = {p.high}")
         if p.key in seen:
             raise ConfigError(f"{where}: the key is listed twice")
+        if p.kind not in KINDS:
+            raise ConfigError(f"{where}: kind = {p.kind!r}: must be one of {KINDS}")
+        if not p.why.strip():
+            raise ConfigError(f"{where}: no reason for the range (why: ...)")
         seen.add(p.key)
-    study.problem()  # names resolve, at least two
+    d = len(study.problem()["names"])  # names resolve, at least two
+    rows = study.trajectories * (d + 1) if study.method == "morris" else study.base_sample * (d + 2)
+    if rows > MAX_ROWS:
+        size = "trajectories" if study.method == "morris" else "base_sample"
+        raise ConfigError(
+            f"sensitivity.{size} = {getattr(study, size):,}: {rows:,} sample points with {d} "
+            f"parameters, more than {MAX_ROWS:,}"
+        )
     return study
