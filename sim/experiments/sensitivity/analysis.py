@@ -154,7 +154,8 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
     units = int(rec["trajectories"] if method == "morris" else rec["base_sample"])
     trusted = units >= MIN_UNITS
     if not trusted:
-        what = "trajectories" if method == "morris" else "base samples"
+        unit = {"morris": ("trajectory", "trajectories"), "sobol": ("base sample", "base samples")}
+        what = unit[method][units != 1]
         warnings.append(
             f"only {units} {what}: too few for bootstrap intervals (at least {MIN_UNITS}); "
             "no ranking is called resolved"
