@@ -9,7 +9,6 @@ Also: too small a sample for bootstrap intervals says so instead of ranking.
 from __future__ import annotations
 
 import json
-import math
 import re
 
 import numpy as np
@@ -21,24 +20,13 @@ from sim.experiments.sensitivity.batch import POINTS, STUDY, run_batch
 from sim.experiments.sensitivity.journal import study_record
 from sim.experiments.sensitivity.study import read_study
 from sim.experiments.sweep import SweepError
+from tests.test_sensitivity_sharing import ishigami_study
 
 
 def ishigami(method: str = "sobol", size: int = 4) -> dict:
-    return {
-        "sensitivity": {
-            "method": method,
-            "model": "ishigami",
-            "base_sample": size,
-            "trajectories": size,
-            "baseline": None,
-            "policy": None,
-            "reference": None,
-            "parameters": [
-                {"key": f"x{i}", "low": -math.pi, "high": math.pi, "why": "Ishigami"}
-                for i in (1, 2, 3)
-            ],
-        }
-    }
+    config = ishigami_study(size)
+    config["sensitivity"] |= {"method": method, "trajectories": size}
+    return config
 
 
 @pytest.fixture
