@@ -254,12 +254,17 @@ def test_units_are_converted_to_persons(tmp_path):
     init = load_initial_employment(path, {"a": ["A"], "f": ["F"]}, 2008, ["R1"])
     assert init.employment.tolist() == [[1500.0, 20.0]]
     assert init.unit == "PER, THS_PER"
-    oecd = OECD.read_text().replace(",0,Units", ",3,Thousands")
-    path = tmp_path / "oecd_thousands.csv"
+    # UNIT_MULT 1 (tens): the example's values read as ten times as many persons (3,
+    # thousands, would make its aggregate rows 4 x 10^10 persons, refused as no real cell)
+    oecd = OECD.read_text().replace(",0,Units", ",1,Tens")
+    path = tmp_path / "oecd_tens.csv"
     path.write_text(oecd)
     scaled = load_initial_employment(path, None, 2008, DE, "DEU")
     plain = load_initial_employment(OECD, None, 2008, DE, "DEU")
-    np.testing.assert_allclose(scaled.employment, plain.employment * 1000)
+    np.testing.assert_allclose(scaled.employment, plain.employment * 10)
+    with pytest.raises(DataError, match=r"is 4.03e\+10 persons, more than 1e\+10"):
+        path.write_text(OECD.read_text().replace(",0,Units", ",3,Thousands"))
+        load_initial_employment(path, None, 2008, DE, "DEU")
 
 
 def test_filters_keep_one_unit(tmp_path):

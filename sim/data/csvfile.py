@@ -116,6 +116,12 @@ def _lines(handle: BinaryIO, name: str, max_bytes: int | None) -> Iterator[str]:
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as err:
+            if number == 1 and raw.startswith(b"\x1f\x8b"):
+                raise DataError(
+                    "a gzip-compressed file that is not a Eurostat TSV download (only those "
+                    "are read compressed): decompress it first (gunzip)",
+                    name,
+                ) from None
             raise DataError(
                 f"cannot decode the file as UTF-8 text (byte {raw[err.start]:#04x}); "
                 "save it as UTF-8 CSV",
@@ -156,10 +162,14 @@ def read_csv(
     handle = open(name, "rb")  # noqa: SIM115 (closed when the records are read)
     lines = _lines(handle, name, max_bytes)
     head: list[str] = []
-    for line in lines:
-        head.append(line)
-        if line.strip("\r\n"):
-            break
+    try:
+        for line in lines:
+            head.append(line)
+            if line.strip("\r\n"):
+                break
+    except DataError:  # not text: closed before the message leaves
+        handle.close()
+        raise
     if not "".join(head).strip():
         handle.close()
         raise DataError("the file is empty (no header line)", name, 1)
@@ -177,6 +187,9 @@ def read_csv(
     except csv.Error as err:
         handle.close()
         raise DataError(f"not readable as CSV ({err})", name, previous + 1) from None
+    except DataError:
+        handle.close()
+        raise
     if columns is None:
         handle.close()
         raise DataError("the file is empty (no header line)", name, 1)

@@ -75,12 +75,25 @@ def is_eurostat_tsv(path: str | os.PathLike[str]) -> bool:
                 first = text.split("\t", 1)[0].strip().casefold()
                 return first.endswith(_TIME_SUFFIXES)
     except DataError:
+        if is_gzip(path):  # compressed, but unreadable: no other reader can read it either
+            raise
         return False
     return False
 
 
+def is_gzip(path: str | os.PathLike[str]) -> bool:
+    """Whether a file starts with gzip's magic bytes."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"\x1f\x8b"
+    except OSError:
+        return False
+
+
 def _header(text: str, path: str) -> tuple[list[str], list[int]]:
     cells = text.split("\t")
+    while len(cells) > 1 and not cells[-1].strip():  # a tab at the end of the line
+        cells.pop()
     key, _, time_name = cells[0].strip().rpartition("\\")
     dims = [d.strip() for d in key.split(",")]
     if "\\" + time_name.casefold() not in _TIME_SUFFIXES or not all(dims):

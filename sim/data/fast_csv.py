@@ -271,7 +271,10 @@ def _read(table, layout, where, keep, kept_years, max_rows, max_bytes):
         factors += factor[rows].tolist()
         flag = None if where["flag"] is None else columns[where["flag"]][rows].tolist()
         conf = None if where["conf"] is None else columns[where["conf"]][rows].tolist()
-        records["flag"] += joined_flags(flag, conf, int(rows.sum()), layout, flag_cache)
+        try:
+            records["flag"] += joined_flags(flag, conf, int(rows.sum()), layout, flag_cache)
+        except ValueError:
+            raise _GiveUp from None  # the row-by-row reader names the line
         records["unit"] += (
             ["persons"] * int(rows.sum())
             if where["unit"] is None

@@ -47,6 +47,10 @@ OECD_STATUS: dict[str, str] = {
 }
 """OECD / SDMX observation status codes (``OBS_STATUS``); ``A`` (normal value) is no flag."""
 
+OECD_MISSING = frozenset("LMOQ")
+"""OECD status codes that mark a missing value whatever the cell holds (often 0): such a
+cell is read as missing, like Eurostat's ``:``, and follows ``data.missing``."""
+
 IMPUTED = "imputed"
 """The flag given to a missing cell filled by ``missing="impute_from_aggregate"``."""
 
@@ -60,11 +64,24 @@ def split_flags(text: str, layout: str) -> list[str]:
 
     Returns:
         One code per flag (Eurostat letters lower-case, OECD codes upper-case),
-        without the OECD normal-value status ``A``.
+        without the OECD normal-value status ``A``. A cell ``code: label`` (SDMX-CSV
+        with labels) is read as its code.
+
+    Raises:
+        ValueError: The cell holds a number, as a value with a decimal comma shifts
+            its decimals into the flag column of a comma-separated file.
     """
+    text = code_part(text)  # "p: provisional", "A: Normal value": the code
+    if layout == "long" and text.replace(".", "").isdigit() or (
+        layout != "long" and any(c.isdigit() for c in text)
+    ):
+        raise ValueError(
+            f"flag {text!r} is a number (flags are letters): is a value written with a "
+            "decimal comma in a comma-separated file? Write it with a decimal point"
+        )
     letters = [c for c in text if c.isalnum()]
     if layout == "long" and not all(c.lower() in EUROSTAT_FLAGS for c in letters):
-        return [text.strip()] if text.strip() else []
+        return [text] if text else []
     if layout == "oecd":
         return [c.upper() for c in letters if c.upper() != "A"]
     return [c.lower() for c in letters]

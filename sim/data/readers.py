@@ -21,7 +21,7 @@ from sim.data.csvfile import CsvTable, check_file, code_part, keep_row, read_csv
 from sim.data.data_errors import DataError, show
 from sim.data.eurostat_tsv import is_eurostat_tsv, read_eurostat_tsv_frame
 from sim.data.fast_csv import read_records
-from sim.data.flags import confidential_flag, split_flags
+from sim.data.flags import OECD_MISSING, confidential_flag, split_flags
 from sim.data.layouts import (
     LAYOUTS,
     REQUIRED,
@@ -121,7 +121,9 @@ def read_observations(
     """
     check_file(os.fspath(path), max_bytes)  # before anything reads it (/dev/zero, a FIFO)
     if layout == "eurostat_tsv" or (layout == "auto" and is_eurostat_tsv(path)):
-        frame = read_eurostat_tsv_frame(path, filters, years, regions)
+        with np.errstate(over="ignore", invalid="ignore"):
+            frame = read_eurostat_tsv_frame(path, filters, years, regions)
+        check_persons(frame, os.fspath(path))
         if max_rows is not None and len(frame) > max_rows:
             raise DataError(f"more than limits.data_rows = {max_rows:,} rows kept", os.fspath(path))
         return Observations(
@@ -162,8 +164,13 @@ def read_observations(
     frame = pd.DataFrame(records, columns=list(FRAME_COLUMNS))
     frame = frame.astype({"line": "int64", "year": "int64", "value": "float64"})
     factor = np.array(factors, dtype=float)
-    frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
-    frame["resolution"] = np.array(digits, dtype=float) * factor
+    if layout == "oecd":  # a value beside a missing-value status is no value
+        missing = frame["flag"].map(lambda f: not OECD_MISSING.isdisjoint(f.split(",")))
+        frame.loc[missing.to_numpy(dtype=bool), "value"] = np.nan
+    with np.errstate(over="ignore", invalid="ignore"):
+        frame["employment"] = np.round(frame["value"].to_numpy() * factor, 6)
+        frame["resolution"] = np.array(digits, dtype=float) * factor
+    check_persons(frame, source)
     if years is not None:
         frame = frame[frame["year"].isin(list(years))]
     if regions is not None:
@@ -175,6 +182,29 @@ def read_observations(
         years=sorted(seen_years),
         regions=seen_regions,
     )
+
+
+MAX_PERSONS = 1e10
+"""More persons than any cell of regional employment can hold: the world's employment is
+about 3.5 x 10^9 (ILO). A value above it, once its unit is applied, is a unit or a typo."""
+
+
+def check_persons(frame: pd.DataFrame, source: str) -> None:
+    """Refuse a cell whose employment, in persons, is not finite or beyond :data:`MAX_PERSONS`.
+
+    Raises:
+        DataError: Naming the first such cell's line.
+    """
+    employment = frame["employment"].to_numpy(dtype=float)
+    bad = ~np.isnan(employment) & ~(np.abs(employment) <= MAX_PERSONS)
+    if bad.any():
+        row = frame.iloc[int(np.argmax(bad))]
+        raise DataError(
+            f"{row['value']:g} {row['unit']} is {row['employment']:.3g} persons, more than "
+            f"{MAX_PERSONS:.0e} (the world's employment is about 3.5e9): a wrong unit or a typo",
+            source,
+            int(row["line"]),
+        )
 
 
 def _row_by_row(table: CsvTable, layout: str, where, keep, kept_years):
@@ -220,7 +250,10 @@ def _row_by_row(table: CsvTable, layout: str, where, keep, kept_years):
         if key in first:
             _duplicate(table, where, key, first[key], line, fields)
         first[key] = (line, fields)
-        flags = [] if where["flag"] is None else split_flags(fields[where["flag"]], layout)
+        try:
+            flags = [] if where["flag"] is None else split_flags(fields[where["flag"]], layout)
+        except ValueError as err:
+            raise DataError(str(err), source, line) from None
         if where["conf"] is not None and code_part(fields[where["conf"]]).upper() not in ("", "F"):
             flags.append(confidential_flag(layout))
         records["line"].append(line)
