@@ -21,6 +21,7 @@ from sim.data import nace
         ("C31-C33", "C31T33"),
         ("J62_J63", "J62_63"),
         ("A", "A01T03"),
+        ("D_E", "D35T39"),  # a range of divisions across sections, the end's letter left out
     ],
 )
 def test_both_notations_are_one_code(eurostat, oecd):
@@ -62,7 +63,8 @@ def test_render_uses_eurostat_conventions():
 
 
 @pytest.mark.parametrize(
-    "code", ["", "Z", "C24A", "C10.1", "B10", "C12-C10", "E-B", "C_", "__", "04", "C34", "X-Y"]
+    "code",
+    ["", "Z", "C24A", "C10.1", "B10", "C12-C10", "E-B", "C_", "__", "04", "C34", "X-Y", "C10-D39"],
 )
 def test_codes_that_are_not_nace(code):
     with pytest.raises(ValueError):

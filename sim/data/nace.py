@@ -96,7 +96,8 @@ def _part(part: str, code: str) -> frozenset[int]:
         start = _division(match[1], match[2], code)
         if match[4] is None:
             return frozenset({start})
-        end = _division(match[3] or match[1], match[4], code)
+        # OECD leaves out the end's letter, also where the range crosses sections (D35T39)
+        end = _division(match[3], match[4], code)
         if start >= end:
             raise ValueError(f"{code!r}: empty or reversed range of divisions {part!r}")
         return frozenset(d for d in ALL_DIVISIONS if start <= d <= end)
