@@ -458,7 +458,8 @@ def _tool(name: str, argv: list[str], capsys) -> tuple[int, str]:
 TOOLS = [
     ("compare", ["--confidence", "1.5"], "1.5 must be strictly between 0 and 1"),
     ("compare", ["--confidence", "nan"], "nan must be strictly between 0 and 1"),
-    ("compare", ["--n-resamples", "1000000000"], "outside 1..100,000 (the limit)"),
+    ("compare", ["--n-resamples", "1000000000"], "outside 999..100,000 (fewer resamples"),
+    ("compare", ["--n-resamples", "1"], "1 is outside 999..100,000"),
     ("report", ["--n-resamples", "1e9"], "'1e9' is not a whole number"),
     ("compare", ["--indicators", "nosuch"], "nothing to compare (indicators: nosuch"),
 ]
@@ -467,7 +468,7 @@ TOOLS = [
 @pytest.mark.parametrize(("tool", "args", "expected"), TOOLS)
 def test_a_bad_option_of_a_tool_is_one_line(tmp_path, capsys, tool, args, expected):
     sweep = _sweep(tmp_path)
-    assert _tool("compare", [str(sweep), "--n-resamples", "99"], capsys)[0] == 0
+    assert _tool("compare", [str(sweep), "--n-resamples", "999"], capsys)[0] == 0
     before = (sweep / "comparison.csv").read_bytes()
     status, err = _tool(tool, [str(sweep), *args], capsys)
     assert status == 2

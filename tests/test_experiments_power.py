@@ -110,3 +110,26 @@ def test_the_verdict_names_what_is_settled_and_claims_pairing_only_when_it_holds
     row = independent.table.iloc[0]
     need = seeds_to_detect(row["sd_diff"], row["mean_diff"])
     assert f"about {need:,.0f} seeds" in text
+
+
+def test_the_verdict_gives_the_pairs_behind_each_claim_and_no_power_from_one_pair():
+    frame = runs(True, 2_000.0)
+    # bottom_up has 10 seeds, targeted only seed 0: uneven pairs
+    one = frame[(frame["scenario"] == "bottom_up") & (frame["seed"] == 0)].assign(
+        scenario="targeted", run_dir="t0"
+    )
+    result = compare_runs(
+        pd.concat([frame, one], ignore_index=True), indicators=["employment_total"], n_resamples=N
+    )
+    text = verdict(result)
+    assert text.startswith("With 1 to 10 (by scenario and indicator) seeds paired with")
+    assert "(10 pairs)" in text and "`targeted` " in text
+    assert "(1 pair): too few pairs for an interval" in text
+    assert "million" not in text
+    # every pair the same difference: no variance to pair away, nothing infinite said
+    same = frame.copy()
+    base = same["scenario"] == "no_policy"
+    same.loc[~base, "employment_total"] = same.loc[base, "employment_total"].to_numpy() + 0.0
+    text = verdict(compare_runs(same, indicators=["employment_total"], n_resamples=N))
+    assert "every pair gave the same difference" in text
+    assert "inf" not in text and "million" not in text

@@ -11,7 +11,7 @@ from sim.experiments.commands import report_main as main  # noqa: E402
 from sim.experiments.tables import format_comparison  # noqa: E402
 from tests.fake_sweep import make_sweep  # noqa: E402
 
-N = 199
+N = 999
 BASE64_IMG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 
 

@@ -72,8 +72,10 @@ def split_flags(text: str, layout: str) -> list[str]:
             its decimals into the flag column of a comma-separated file.
     """
     text = code_part(text)  # "p: provisional", "A: Normal value": the code
-    if layout == "long" and text.replace(".", "").isdigit() or (
-        layout != "long" and any(c.isdigit() for c in text)
+    if (
+        layout == "long"
+        and text.replace(".", "").isdigit()
+        or (layout != "long" and any(c.isdigit() for c in text))
     ):
         raise ValueError(
             f"flag {text!r} is a number (flags are letters): is a value written with a "

@@ -3,7 +3,7 @@
 - :func:`collect` gathers the complete runs of a Hydra sweep into ``runs.parquet`` and a
   panel dataset partitioned by scenario (``s3sim-collect``).
 - :func:`compare` pairs each scenario's runs with the baseline's on the same seeds and
-  summarises the differences with bootstrap intervals and Wilcoxon tests
+  summarises the differences with t intervals and Wilcoxon tests
   (``s3sim-compare``).
 - :func:`report` writes a self-contained HTML report and a Markdown twin
   (``s3sim-report``).

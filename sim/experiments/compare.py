@@ -106,20 +106,21 @@ def compare(
     For each non-baseline scenario, each group of varying overrides and each indicator,
     the runs are paired with baseline runs of the same seed (and the same value of every
     override the baseline sets) and the differences ``d = scenario - baseline`` are
-    summarised: ``mean_diff`` is their mean; ``ci_low``/``ci_high`` a bootstrap
-    confidence interval of the mean (``scipy.stats.bootstrap``, BCa, falling back to the
-    percentile method when BCa is degenerate, e.g. when all differences are equal;
-    ``ci_method`` says which); ``p_wilcoxon`` the two-sided Wilcoxon signed-rank p-value
+    summarised: ``mean_diff`` is their mean; ``ci_low``/``ci_high`` Student's t
+    confidence interval of the mean (``ci_method`` ``t``; a bootstrap interval of a mean
+    is too narrow with few pairs, sim.experiments.paired_stats); ``p_wilcoxon`` the
+    two-sided Wilcoxon signed-rank p-value
     (NaN with fewer than two non-zero differences). A pair with NaN for an indicator is
     dropped for that indicator only.
 
     ``cost_per_job`` is a ratio estimator: the mean over pairs of the extra budget
     (``budget_spent`` minus the baseline's, i.e. the budget spent when the baseline spends
     nothing) divided by the mean over pairs of the extra jobs (``employment_total`` minus
-    the baseline's). Its interval is a paired bootstrap of that ratio. Dividing means
+    the baseline's). Its interval is a paired bootstrap of that ratio (BCa, percentile
+    where BCa is degenerate), from 10 pairs on. Dividing means
     rather than averaging per-seed ratios avoids exploding ratios for seeds with few
     extra jobs. The ratio is only meaningful when jobs are created: it is NaN (with a
-    note) when the bootstrap interval of the mean job difference includes 0 or the mean is
+    note) when the t interval of the mean job difference includes 0 or the mean is
     <= 0. Its ``p_wilcoxon``, ``baseline_mean`` and ``scenario_mean`` are NaN.
 
     Args:
@@ -128,9 +129,10 @@ def compare(
         baseline: Name of the baseline scenario.
         indicators: Indicators to compare; default :data:`DEFAULT_INDICATORS`. Names
             missing from ``runs`` are skipped with a note.
-        n_resamples: Bootstrap resamples per interval.
+        n_resamples: Bootstrap resamples per interval of ``cost_per_job``.
         confidence: Confidence level of the intervals.
-        seed: Seed of the bootstrap; each cell draws from its own stream derived from it.
+        seed: Seed of the bootstrap of ``cost_per_job``; each cell draws from its own
+            stream derived from it.
         target_half_width: Wanted half-width of the intervals, in indicator units or
             (``"X%"``) relative to the baseline mean; fills ``seeds_needed``.
 
@@ -211,14 +213,15 @@ def compare_runs(
             pairs = counterfactual_spearheads(merged[merged["_merge"] == "both"], part, base_g)
             for name in wanted:
                 cell = (scenario, *group_values, name)
-                options = {"n_resamples": n_resamples, "confidence": confidence}
                 if name == COST_PER_JOB:
-                    jobs_rng = rng_for(seed, *cell, "jobs")
                     stats = cost_per_job_cell(
-                        pairs, rng=rng_for(seed, *cell), jobs_rng=jobs_rng, **options
+                        pairs,
+                        n_resamples=n_resamples,
+                        confidence=confidence,
+                        rng=rng_for(seed, *cell),
                     )
                 else:
-                    stats = paired_cell(pairs, name, rng=rng_for(seed, *cell), **options)
+                    stats = paired_cell(pairs, name, confidence=confidence)
                 row = {"scenario": scenario, "baseline": baseline, **labels, "indicator": name}
                 rows.append(row | stats | {"n_unpaired": len(lonely)})
     table = pd.DataFrame(rows, columns=["scenario", "baseline", *groups, *STAT_COLUMNS])

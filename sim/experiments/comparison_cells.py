@@ -7,7 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.experiments.paired_stats import mean_interval, ratio_interval, wilcoxon_p
+from sim.experiments.paired_stats import (
+    MIN_BOOTSTRAP_PAIRS,
+    mean_interval,
+    ratio_interval,
+    wilcoxon_p,
+)
 from sim.experiments.power import minimal_detectable_effect, pairing_gain
 
 EMPTY_CELL: dict = {
@@ -27,23 +32,14 @@ EMPTY_CELL: dict = {
 }
 
 
-def paired_cell(
-    pairs: pd.DataFrame,
-    name: str,
-    *,
-    n_resamples: int,
-    confidence: float,
-    rng: np.random.Generator,
-) -> dict:
+def paired_cell(pairs: pd.DataFrame, name: str, *, confidence: float) -> dict:
     """Summarise the paired differences of indicator ``name``.
 
     Args:
         pairs: One row per pair, with columns ``<name>_s`` (scenario) and ``<name>_b``
             (baseline).
         name: The indicator.
-        n_resamples: Bootstrap resamples.
-        confidence: Confidence level.
-        rng: Generator of the bootstrap.
+        confidence: Confidence level of the t interval of the mean difference.
 
     Returns:
         The statistic columns of the comparison table; pairs with NaN are dropped.
@@ -57,7 +53,7 @@ def paired_cell(
     ok = np.isfinite(xs) & np.isfinite(xb)
     xs, xb = xs[ok], xb[ok]
     diff = xs - xb
-    interval = mean_interval(diff, n_resamples=n_resamples, confidence=confidence, rng=rng)
+    interval = mean_interval(diff, confidence=confidence)
     notes = _dropped(ok) + interval_notes(len(diff), interval.method)
     if not len(diff):
         return EMPTY_CELL | {"note": "; ".join(notes)}
@@ -86,13 +82,12 @@ def cost_per_job_cell(
     n_resamples: int,
     confidence: float,
     rng: np.random.Generator,
-    jobs_rng: np.random.Generator,
 ) -> dict:
     """Ratio estimator of the extra budget per extra job (see ``compare``).
 
     ``mean(budget_s - budget_b) / mean(jobs_s - jobs_b)`` over pairs, with a paired
-    bootstrap interval of the ratio; NaN with a note unless the bootstrap interval of the
-    mean job difference lies above 0.
+    bootstrap interval of the ratio (from ``MIN_BOOTSTRAP_PAIRS`` pairs on); NaN with a
+    note unless the t interval of the mean job difference lies above 0.
 
     Args:
         pairs: One row per pair with ``budget_spent_s``, ``budget_spent_b``,
@@ -100,7 +95,6 @@ def cost_per_job_cell(
         n_resamples: Bootstrap resamples.
         confidence: Confidence level.
         rng: Generator of the ratio's bootstrap.
-        jobs_rng: Generator of the job difference's bootstrap.
 
     Returns:
         The statistic columns of the comparison table.
@@ -112,7 +106,7 @@ def cost_per_job_cell(
     budget, jobs = budget[ok], jobs[ok]
     n = len(jobs)
     dropped = _dropped(ok)
-    job_ci = mean_interval(jobs, n_resamples=n_resamples, confidence=confidence, rng=jobs_rng)
+    job_ci = mean_interval(jobs, confidence=confidence)
     if n < 2 or not math.isfinite(job_ci.low):
         note = "; ".join([*dropped, "not estimated: needs at least 2 pairs"])
         return EMPTY_CELL | {"n_pairs": n, "note": note}
@@ -148,6 +142,8 @@ def interval_notes(n: int, method: str) -> list[str]:
         return ["one pair: no interval"]
     if method == "percentile":
         return ["percentile interval (BCa degenerate)"]
+    if method == "" and n < MIN_BOOTSTRAP_PAIRS:
+        return [f"{n} pairs: a bootstrap interval needs {MIN_BOOTSTRAP_PAIRS}"]
     return []
 
 

@@ -84,7 +84,7 @@ def forest(ctx: FigureContext, table: pd.DataFrame) -> list[Block]:
     if groups:
         labels = rows[groups].astype(str).agg(", ".join, axis=1)
         rows["scenario"] = rows["scenario"].astype(str) + " (" + labels + ")"
-    description = f"Paired differences from {ctx.baseline} with bootstrap intervals"
+    description = f"Paired differences from {ctx.baseline} with t intervals"
     return ctx.figure(
         "forest", lambda: plot_comparison_forest(rows, caption=ctx.caption), description
     )

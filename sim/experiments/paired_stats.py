@@ -1,4 +1,12 @@
-"""Paired-difference statistics: bootstrap intervals and the Wilcoxon signed-rank test."""
+"""Paired-difference statistics: t intervals, bootstrap intervals of ratios, Wilcoxon tests.
+
+The mean of paired differences gets Student's t interval, exact for normal differences
+at any number of pairs. A bootstrap interval of a mean is too narrow with few pairs (it
+never leaves the range of the differences): 95 % intervals covered the true mean about
+71 % of the time with 3 pairs, 85 % with 5 and 91 % with 10 in a simulation of normal
+differences. A ratio of means has no such closed form; its paired bootstrap interval is
+given only from :data:`MIN_BOOTSTRAP_PAIRS` pairs on.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +23,13 @@ from scipy import stats
 
 @dataclass(frozen=True)
 class Interval:
-    """A bootstrap confidence interval.
+    """A confidence interval.
 
     Attributes:
         low: Lower bound (NaN when there is no interval).
         high: Upper bound (NaN when there is no interval).
-        method: ``"BCa"``, ``"percentile"`` or ``""`` when no interval could be computed.
+        method: ``"t"`` (Student), ``"BCa"`` or ``"percentile"`` (bootstrap), or ``""``
+            when no interval could be computed.
     """
 
     low: float = math.nan
@@ -46,10 +55,6 @@ def rng_for(seed: int, *labels: object) -> np.random.Generator:
 def _rng_keyword() -> str:
     """Name of the seeding argument of scipy.stats.bootstrap in this scipy version."""
     return "rng" if "rng" in inspect.signature(stats.bootstrap).parameters else "random_state"
-
-
-def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.mean(x, axis=axis)
 
 
 def _ratio_of_means(num: np.ndarray, den: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -108,17 +113,23 @@ def bootstrap_interval(
     return Interval()
 
 
-def mean_interval(
-    diff: np.ndarray, *, n_resamples: int, confidence: float, rng: np.random.Generator
-) -> Interval:
-    """Bootstrap interval of the mean of paired differences (see bootstrap_interval)."""
-    return bootstrap_interval(
-        (np.asarray(diff, dtype=float),),
-        _mean,
-        n_resamples=n_resamples,
-        confidence=confidence,
-        rng=rng,
-    )
+#: The fewest pairs from which a bootstrap interval (of a ratio of means) is given.
+MIN_BOOTSTRAP_PAIRS = 10
+
+
+def mean_interval(diff: np.ndarray, *, confidence: float) -> Interval:
+    """Student's t interval of the mean of paired differences (module docstring).
+
+    ``mean +- t(n - 1) sd / sqrt(n)``; NaN bounds with fewer than two differences, the
+    mean itself when every difference is the same.
+    """
+    diff = np.asarray(diff, dtype=float)
+    n = len(diff)
+    if n < 2:
+        return Interval()
+    mean = float(diff.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * float(diff.std(ddof=1)) / n**0.5
+    return Interval(mean - half, mean + half, "t")
 
 
 def ratio_interval(
@@ -132,8 +143,10 @@ def ratio_interval(
     """Paired bootstrap interval of ``mean(numerator) / mean(denominator)``.
 
     Pairs (index i of both arrays) are resampled together, so the correlation between
-    numerator and denominator is kept.
+    numerator and denominator is kept. NaN bounds below :data:`MIN_BOOTSTRAP_PAIRS` pairs.
     """
+    if len(numerator) < MIN_BOOTSTRAP_PAIRS:
+        return Interval()
     return bootstrap_interval(
         (np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)),
         _ratio_of_means,

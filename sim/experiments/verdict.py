@@ -36,13 +36,32 @@ def _effect(row: dict) -> str:
     mean = float(row["mean_diff"])
     sign = "+" if mean > 0 else ""
     ci = f"[{fmt_number(row['ci_low'])}, {fmt_number(row['ci_high'])}]"
-    return f"{sign}{fmt_number(mean)} {ci}"
+    n = int(row["n_pairs"])
+    return f"{sign}{fmt_number(mean)} {ci} ({n} {'pair' if n == 1 else 'pairs'})"
 
 
 def _seeds(n: float) -> str:
+    if math.isnan(n):
+        return "more seeds than can be estimated from fewer than two differing pairs"
     if not math.isfinite(n):
         return "more than a million seeds"
     return f"about {int(n):,} seeds"
+
+
+def _undecided(row: dict, groups: list[str]) -> str:
+    """What a difference that is not distinguishable from zero would need."""
+    head = f"{_label(row, groups)} {_effect(row)}"
+    sd, mean = float(row["sd_diff"]), float(row["mean_diff"])
+    if int(row["n_pairs"]) < 2 or not math.isfinite(sd):
+        return f"{head}: too few pairs for an interval"
+    if sd == 0:
+        return f"{head}: every pair gave the same difference"
+    need = seeds_to_detect(sd, mean)
+    return (
+        f"{head}: the smallest effect these seeds detect (80 % power) is "
+        f"{fmt_number(row['mde'])}; an effect as large as the one measured would take "
+        f"{_seeds(need)}"
+    )
 
 
 def headline_sentences(table: pd.DataFrame, groups: list[str], level: str) -> list[str]:
@@ -59,14 +78,7 @@ def headline_sentences(table: pd.DataFrame, groups: list[str], level: str) -> li
             f"baseline's, {level} interval excluding zero, for " + "; ".join(yes) + "."
         )
     if no:
-        parts = []
-        for r in no:
-            need = seeds_to_detect(float(r["sd_diff"]), float(r["mean_diff"]))
-            parts.append(
-                f"{_label(r, groups)} {_effect(r)}: the smallest effect these seeds detect "
-                f"(80 % power) is {fmt_number(r['mde'])}; an effect as large as the one "
-                f"measured would take {_seeds(need)}"
-            )
+        parts = [_undecided(r, groups) for r in no]
         out.append(f"Not distinguishable from zero for `{HEADLINE}`: " + "; ".join(parts) + ".")
     return out
 
@@ -93,6 +105,11 @@ def crn_sentence(table: pd.DataFrame) -> str:
     if gains.empty:
         return ""
     gain = float(gains.median())
+    if math.isinf(gain):
+        return (
+            "Pairing removed all the seed noise of the focal employment difference: the two "
+            "runs of each seed differ by the same amount (median over scenarios)."
+        )
     if gain >= CRN_HOLDS:
         return (
             "Common random numbers hold: the two runs of a seed share their random numbers "
@@ -113,7 +130,8 @@ def verdict(result: ComparisonResult) -> str:
     if table.empty:
         return "Nothing to compare."
     level = f"{result.confidence:.0%}"
-    n = int(table["n_pairs"].max())
+    low, high = int(table["n_pairs"].min()), int(table["n_pairs"].max())
+    n = f"{low}" if low == high else f"{low} to {high} (by scenario and indicator)"
     rows = table.to_dict("records")
     n_settled = sum(settled(r) for r in rows)
     sentences = [
