@@ -123,12 +123,33 @@ def test_budget_level_unset_in_baseline_pairs_every_level_with_it():
     more = runs[runs["scenario"] == "targeted"].assign(
         x=base + 4.0, run_dir=lambda f: f.run_dir + "b"
     )
-    runs["override.policy.budget"] = np.where(runs["scenario"] == "targeted", "10", None)
-    more["override.policy.budget"] = "20"
+    runs["override.budget_scale"] = np.where(runs["scenario"] == "targeted", "0.5", None)
+    more["override.budget_scale"] = "2.0"
     table = compare(pd.concat([runs, more], ignore_index=True), indicators=["x"], n_resamples=N)
-    assert one_row(table, **{"override.policy.budget": "10"})["mean_diff"] == pytest.approx(1.0)
-    assert one_row(table, **{"override.policy.budget": "20"})["mean_diff"] == pytest.approx(4.0)
+    assert one_row(table, **{"override.budget_scale": "0.5"})["mean_diff"] == pytest.approx(1.0)
+    assert one_row(table, **{"override.budget_scale": "2.0"})["mean_diff"] == pytest.approx(4.0)
     assert (table["n_unpaired"] == 0).all()
+
+
+def test_a_scenario_run_of_another_world_has_no_baseline_run():
+    """Only the policy's levers may be set on one side alone: a scenario swept with another
+    calendar is not paired with baseline runs of the default one."""
+    base = np.arange(4.0) * 3.0
+    runs = runs_frame(base, base + 1.0)
+    runs["override.years.burn_in"] = np.where(runs["scenario"] == "targeted", "2", None)
+    result = compare_runs(runs, indicators=["x"], n_resamples=N)
+    assert (result.table["n_pairs"] == 0).all()
+    problems = set(result.unpaired.loc[result.unpaired["scenario"] == "targeted", "problem"])
+    assert problems == {"no no_policy run with this seed and years.burn_in=2"}
+
+
+def test_an_override_that_changes_no_outcome_does_not_split_the_pairs():
+    base = np.arange(4.0) * 3.0
+    runs = runs_frame(base, base + 1.0)
+    runs["override.output.plots"] = np.where(runs["scenario"] == "no_policy", "false", None)
+    table = compare(runs, indicators=["x"], n_resamples=N)
+    assert one_row(table)["n_pairs"] == 4 and one_row(table)["mean_diff"] == pytest.approx(1.0)
+    assert "override.output.plots" not in table.columns
 
 
 def cost_runs(job_diffs, budget_base=10.0, budget_extra=100.0) -> pd.DataFrame:

@@ -31,7 +31,7 @@ from sim.experiments.pairing import (
     unpaired_records,
 )
 from sim.experiments.power import TargetHalfWidth, parse_target_half_width, seeds_needed
-from sim.experiments.sweep import override_columns
+from sim.experiments.sweep import OVERRIDE_PREFIX, override_columns
 
 COST_PER_JOB = "cost_per_job"
 DEFAULT_INDICATORS: tuple[str, ...] = (
@@ -180,11 +180,14 @@ def compare_runs(
     notes: list[str] = []
     wanted = _available_indicators(runs, indicators, notes)
     values = sorted({c for name in wanted for c in _inputs(name)})
-    groups = [c for c in override_columns(runs.columns) if runs[c].nunique() > 1]
+    groups = [
+        c for c in override_columns(runs.columns) if runs[c].nunique() > 1 and not _neutral(c)
+    ]
     base_all = runs[runs["scenario"] == baseline]
-    # An override the baseline never sets (e.g. a budget level) does not split the
-    # baseline: its runs pair with every level of that override.
-    paired_on = [c for c in groups if (base_all[c] != UNSET).any()]
+    # A policy lever the baseline never sets (e.g. a budget level) does not split the
+    # baseline: its runs pair with every level of that lever. Any other override splits
+    # it, set or not: a scenario run of another calendar or economy has no baseline run.
+    paired_on = [c for c in groups if (base_all[c] != UNSET).any() or not _lever(c)]
     key = ["seed", *paired_on]
     unpaired: list[dict] = []
     base = dedupe(base_all, ["seed", *groups], unpaired)
@@ -206,7 +209,9 @@ def compare_runs(
             )
             lonely = merged[merged["_merge"] == "left_only"]
             extra = merged[merged["_merge"] == "right_only"]
-            problem = f"no {baseline} run with this seed" + (" and overrides" if groups else "")
+            problem = f"no {baseline} run with this seed" + "".join(
+                f" and {c[len(OVERRIDE_PREFIX) :]}={labels[c] or '(unset)'}" for c in paired_on
+            )
             unpaired += unpaired_records(lonely, scenario, "run_dir_s", problem, labels)
             problem = f"{baseline} run without a {scenario} run of this seed"
             unpaired += unpaired_records(extra, baseline, "run_dir_b", problem, labels)
@@ -235,6 +240,21 @@ def compare_runs(
     if len(unpaired_frame):
         notes.append(f"runs not paired: {len(unpaired_frame)} (see the list of unpaired runs)")
     return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence, target)
+
+
+#: Overrides that change no run's outcome: runs differing only in them are alike.
+NEUTRAL = ("output.", "limits.")
+#: Overrides a comparison varies on purpose (the policy's levers and scope).
+LEVERS = ("budget_scale", "policy_scope", "policy_others")
+
+
+def _neutral(column: str) -> bool:
+    return column[len(OVERRIDE_PREFIX) :].startswith(NEUTRAL)
+
+
+def _lever(column: str) -> bool:
+    key = column[len(OVERRIDE_PREFIX) :]
+    return key in LEVERS or key.startswith("scenario.")
 
 
 def _inputs(name: str) -> tuple[str, ...]:
