@@ -146,6 +146,31 @@ def test_load_runs_reuses_a_fresh_table_and_recollects_a_stale_one(tmp_path):
     assert collected is not None and len(runs) == 3
 
 
+def test_a_table_collected_from_another_sweep_or_before_an_edit_is_collected_again(tmp_path):
+    one = make_sweep(tmp_path / "one", seeds=(0, 1))
+    other = make_sweep(tmp_path / "other", seeds=(0, 1))
+    summary = other / "1" / "summary.json"
+    edited = json.loads(summary.read_text(encoding="utf-8"))
+    edited["indicators"]["employment_total"] = 12_345.0
+    summary.write_text(json.dumps(edited), encoding="utf-8")
+    shared = tmp_path / "shared"
+    runs, where, collected = load_runs(one, shared)
+    assert collected is not None and where == shared
+    # the same run names, another sweep: its own runs, not the first one's
+    runs, _, collected = load_runs(other, shared)
+    assert collected is not None
+    assert runs.loc[runs["run_dir"] == "1", "employment_total"].item() == 12_345.0
+    assert load_runs(other, shared)[2] is None  # unchanged since: read back
+    # a hand edit after collecting, even with the old modification time kept
+    stamp = summary.stat()
+    edited["indicators"]["employment_total"] = 54_321.0
+    summary.write_text(json.dumps(edited) + " ", encoding="utf-8")
+    os.utime(summary, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    runs, _, collected = load_runs(other, shared)
+    assert collected is not None
+    assert runs.loc[runs["run_dir"] == "1", "employment_total"].item() == 54_321.0
+
+
 def test_run_without_ledger_or_overrides_is_fine(tmp_path):
     root = tmp_path / "sweep"
     write_run(root / "0", "targeted", 0, policy_files=True)

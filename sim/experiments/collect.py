@@ -12,6 +12,7 @@ Command line: ``s3sim-collect SWEEP_DIR [--out DIR]`` (sim.experiments.commands)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
@@ -148,7 +149,8 @@ def collect(sweep_dir: Path, out_dir: Path | None = None) -> CollectResult:
         if not rows:
             raise SweepError(f"{sweep_dir}: no readable complete runs ({len(complete)} unreadable)")
         result.runs = _runs_frame(rows)
-        _write_parquet_atomic(result.runs, result.runs_path)
+        source = sweep_source(sweep_dir, complete)
+        _write_parquet_atomic(result.runs, result.runs_path, {SOURCE_KEY: source.encode()})
         tmp_panel.mkdir(exist_ok=True)
         _replace_dir(tmp_panel, result.panel_dir)
     finally:
@@ -226,21 +228,48 @@ def load_runs(
     """
     sweep_dir = Path(sweep_dir)
     if not sweep_dir.is_dir():
-        raise SweepError(f"{sweep_dir}: no such directory")
+        problem = "not a directory" if sweep_dir.exists() else "no such directory"
+        raise SweepError(f"{sweep_dir}: {problem}")
     complete, _ = find_run_dirs(sweep_dir)
     wanted = {relative(p, sweep_dir) for p in complete}
-    newest = max(((p / COMPLETE).stat().st_mtime for p in complete), default=0.0)
+    source = sweep_source(sweep_dir, complete)
     for folder in dict.fromkeys([Path(out_dir) if out_dir else sweep_dir, sweep_dir]):
         path = folder / RUNS_FILE
         if not (path.is_file() and (folder / PANEL_DIR).is_dir()):
             continue
-        if path.stat().st_mtime < newest:
+        try:
+            stored = (pq.read_schema(path).metadata or {}).get(SOURCE_KEY)
+        except (OSError, pa.ArrowException):
             continue
+        if stored != source.encode():
+            continue  # another sweep's, or runs changed since: collected again
         runs = pd.read_parquet(path)
         if "run_dir" in runs.columns and set(runs["run_dir"]) == wanted:
             return runs, folder, None
     result = collect(sweep_dir, out_dir)
     return result.runs, result.out_dir, result
+
+
+#: Key of the schema metadata of runs.parquet that records what it was collected from.
+SOURCE_KEY = b"s3sim.sweep_source"
+
+
+def sweep_source(sweep_dir: Path, complete: list[Path]) -> str:
+    """A digest of the sweep a runs.parquet is collected from.
+
+    The sweep's resolved path and, for each complete run, the name, size and
+    modification time of each of its files. runs.parquet is read again only while
+    this is unchanged: another sweep collected into the same ``--out``, or a run's
+    file edited after collecting, collects anew.
+    """
+    digest = hashlib.sha256(str(sweep_dir.resolve()).encode())
+    for run in sorted(complete, key=lambda p: relative(p, sweep_dir)):
+        digest.update(relative(run, sweep_dir).encode() + b"\0")
+        for entry in sorted(os.scandir(run), key=lambda e: e.name):
+            if entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def _runs_frame(rows: list[dict]) -> pd.DataFrame:
@@ -263,10 +292,15 @@ def _write_part(table: pa.Table, panel_dir: Path, run: RunInfo) -> None:
     pq.write_table(table, folder / f"part-{run.job}.parquet")
 
 
-def _write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
+def _write_parquet_atomic(
+    frame: pd.DataFrame, path: Path, metadata: dict[bytes, bytes] | None = None
+) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        frame.to_parquet(tmp, index=False)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if metadata:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
+        pq.write_table(table, tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
