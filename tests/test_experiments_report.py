@@ -136,3 +136,24 @@ def test_the_mark_follows_the_interval_not_its_half_width():
     ]
     marks = format_comparison(pd.DataFrame(rows))["half-width"].str.endswith("*").tolist()
     assert marks == [False, True, False]
+
+
+def test_figures_whose_names_a_file_name_cannot_tell_apart_get_files_of_their_own(tmp_path):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from sim.experiments.figures import FigureContext
+
+    ctx = FigureContext(pd.DataFrame(), tmp_path, tmp_path, tmp_path, "no_policy", None, None)
+    paths = []
+    for name in ("budget_mix a", "budget_mix_a", "budget_mix/a"):
+        fig, ax = plt.subplots()
+        ax.set_title(name)
+        (image,) = ctx.figure(name, lambda fig=fig: fig, f"scenario {name}")
+        paths.append(image.path)
+    assert [p.name for p in paths] == [
+        "budget_mix_a.png",
+        "budget_mix_a_2.png",
+        "budget_mix_a_3.png",
+    ]
+    assert len({p.read_bytes() for p in paths}) == 3  # three figures, none drawn over

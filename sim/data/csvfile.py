@@ -107,6 +107,18 @@ def check_file(name: str, max_bytes: int | None) -> None:
         )
 
 
+def is_gzip(path: str | os.PathLike[str]) -> bool:
+    """Whether a file starts with gzip's magic bytes."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _lines(handle: BinaryIO, name: str, max_bytes: int | None) -> Iterator[str]:
     """The file's lines, decoded; NUL characters, bad UTF-8 and growth past the limit refused."""
     number, size = 0, 0
@@ -116,7 +128,7 @@ def _lines(handle: BinaryIO, name: str, max_bytes: int | None) -> Iterator[str]:
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as err:
-            if number == 1 and raw.startswith(b"\x1f\x8b"):
+            if number == 1 and raw.startswith(GZIP_MAGIC):
                 raise DataError(
                     "a gzip-compressed file that is not a Eurostat TSV download (only those "
                     "are read compressed): decompress it first (gunzip)",

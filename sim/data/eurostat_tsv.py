@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.data import nace
+from sim.data.csvfile import is_gzip
 from sim.data.data_errors import DataError, show
 from sim.data.layouts import YEAR, last_digit, number_cell, unit_factor
 
@@ -79,15 +80,6 @@ def is_eurostat_tsv(path: str | os.PathLike[str]) -> bool:
             raise
         return False
     return False
-
-
-def is_gzip(path: str | os.PathLike[str]) -> bool:
-    """Whether a file starts with gzip's magic bytes."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(2) == b"\x1f\x8b"
-    except OSError:
-        return False
 
 
 def _header(text: str, path: str) -> tuple[list[str], list[int]]:

@@ -17,6 +17,9 @@ import math
 import re
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
+
 from sim.data.csvfile import code_part
 from sim.data.data_errors import DataError, show
 
@@ -165,3 +168,26 @@ def row_factor(fields: list[str], where: dict[str, int | None], path: str, line:
                 raise DataError(f"UNIT_MULT {show(mult)} is not a power of ten 0-12", path, line)
             factor *= 10.0 ** int(mult)
     return factor
+
+
+MAX_PERSONS = 1e10
+"""More persons than any cell of regional employment can hold: the world's employment is
+about 3.5 x 10^9 (ILO). A value above it, once its unit is applied, is a unit or a typo."""
+
+
+def check_persons(frame: pd.DataFrame, source: str) -> None:
+    """Refuse a cell whose employment, in persons, is not finite or beyond :data:`MAX_PERSONS`.
+
+    Raises:
+        DataError: Naming the first such cell's line.
+    """
+    employment = frame["employment"].to_numpy(dtype=float)
+    bad = ~np.isnan(employment) & ~(np.abs(employment) <= MAX_PERSONS)
+    if bad.any():
+        row = frame.iloc[int(np.argmax(bad))]
+        raise DataError(
+            f"{row['value']:g} {row['unit']} is {row['employment']:.3g} persons, more than "
+            f"{MAX_PERSONS:.0e} (the world's employment is about 3.5e9): a wrong unit or a typo",
+            source,
+            int(row["line"]),
+        )

@@ -26,6 +26,7 @@ from sim.data.layouts import (
     LAYOUTS,
     REQUIRED,
     YEAR,
+    check_persons,
     detect_layout,
     last_digit,
     number_cell,
@@ -182,29 +183,6 @@ def read_observations(
         years=sorted(seen_years),
         regions=seen_regions,
     )
-
-
-MAX_PERSONS = 1e10
-"""More persons than any cell of regional employment can hold: the world's employment is
-about 3.5 x 10^9 (ILO). A value above it, once its unit is applied, is a unit or a typo."""
-
-
-def check_persons(frame: pd.DataFrame, source: str) -> None:
-    """Refuse a cell whose employment, in persons, is not finite or beyond :data:`MAX_PERSONS`.
-
-    Raises:
-        DataError: Naming the first such cell's line.
-    """
-    employment = frame["employment"].to_numpy(dtype=float)
-    bad = ~np.isnan(employment) & ~(np.abs(employment) <= MAX_PERSONS)
-    if bad.any():
-        row = frame.iloc[int(np.argmax(bad))]
-        raise DataError(
-            f"{row['value']:g} {row['unit']} is {row['employment']:.3g} persons, more than "
-            f"{MAX_PERSONS:.0e} (the world's employment is about 3.5e9): a wrong unit or a typo",
-            source,
-            int(row["line"]),
-        )
 
 
 def _row_by_row(table: CsvTable, layout: str, where, keep, kept_years):

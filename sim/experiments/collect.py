@@ -12,7 +12,6 @@ Command line: ``s3sim-collect SWEEP_DIR [--out DIR]`` (sim.experiments.commands)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import uuid
@@ -37,6 +36,7 @@ from sim.experiments.sweep import (
     relative,
     run_row,
 )
+from sim.experiments.sweep_source import SOURCE_KEY, sweep_source, write_parquet_atomic
 
 RUNS_FILE = "runs.parquet"
 PANEL_DIR = "panel"
@@ -150,7 +150,7 @@ def collect(sweep_dir: Path, out_dir: Path | None = None) -> CollectResult:
             raise SweepError(f"{sweep_dir}: no readable complete runs ({len(complete)} unreadable)")
         result.runs = _runs_frame(rows)
         source = sweep_source(sweep_dir, complete)
-        _write_parquet_atomic(result.runs, result.runs_path, {SOURCE_KEY: source.encode()})
+        write_parquet_atomic(result.runs, result.runs_path, {SOURCE_KEY: source.encode()})
         tmp_panel.mkdir(exist_ok=True)
         _replace_dir(tmp_panel, result.panel_dir)
     finally:
@@ -250,28 +250,6 @@ def load_runs(
     return result.runs, result.out_dir, result
 
 
-#: Key of the schema metadata of runs.parquet that records what it was collected from.
-SOURCE_KEY = b"s3sim.sweep_source"
-
-
-def sweep_source(sweep_dir: Path, complete: list[Path]) -> str:
-    """A digest of the sweep a runs.parquet is collected from.
-
-    The sweep's resolved path and, for each complete run, the name, size and
-    modification time of each of its files. runs.parquet is read again only while
-    this is unchanged: another sweep collected into the same ``--out``, or a run's
-    file edited after collecting, collects anew.
-    """
-    digest = hashlib.sha256(str(sweep_dir.resolve()).encode())
-    for run in sorted(complete, key=lambda p: relative(p, sweep_dir)):
-        digest.update(relative(run, sweep_dir).encode() + b"\0")
-        for entry in sorted(os.scandir(run), key=lambda e: e.name):
-            if entry.is_file(follow_symlinks=False):
-                info = entry.stat(follow_symlinks=False)
-                digest.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
-
-
 def _runs_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     overrides = override_columns(frame.columns)
@@ -290,20 +268,6 @@ def _write_part(table: pa.Table, panel_dir: Path, run: RunInfo) -> None:
     folder = partition_dir(panel_dir, run.scenario)
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, folder / f"part-{run.job}.parquet")
-
-
-def _write_parquet_atomic(
-    frame: pd.DataFrame, path: Path, metadata: dict[bytes, bytes] | None = None
-) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        if metadata:
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _replace_dir(new: Path, target: Path) -> None:

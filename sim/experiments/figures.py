@@ -67,7 +67,12 @@ class FigureContext:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             print(f"s3sim-report: note: {description}: {message}", file=sys.stderr)
             return [Text(f"{description}: not drawn ({message}).")]
-        path = save_figure(fig, self.plots_dir / f"{_safe(name)}.png")
+        stem, taken = _safe(name), {p.stem for p in self.written}
+        if stem in taken:  # names that differ only in characters a file name drops
+            stem = next(
+                f"{stem}_{i}" for i in range(2, len(taken) + 3) if f"{stem}_{i}" not in taken
+            )
+        path = save_figure(fig, self.plots_dir / f"{stem}.png")
         self.written.append(path)
         caption = f"{description}. {self.caption}" if self.caption else f"{description}."
         return [Image(path, caption)]
