@@ -462,6 +462,10 @@ TOOLS = [
     ("compare", ["--n-resamples", "1"], "1 is outside 999..100,000"),
     ("report", ["--n-resamples", "1e9"], "'1e9' is not a whole number"),
     ("compare", ["--indicators", "nosuch"], "nothing to compare (indicators: nosuch"),
+    ("compare", ["--indicators", "seed"], "seed skipped: it names the runs, it is no indicator"),
+    ("compare", ["--indicators", "run_dir"], "run_dir skipped: it names the runs"),
+    ("compare", ["--seed", "-1"], "argument --seed: '-1' is not a whole number >= 0"),
+    ("compare", ["--baseline", "targeted", "--indicators", "x"], "nothing to compare"),
 ]
 
 
@@ -544,3 +548,19 @@ def test_a_study_and_a_sweep_keep_to_their_own_folders(tmp_path):
         "sweep's runs; use a new sweep directory (nothing was changed)"
     )
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_sweep_of_the_baseline_alone_or_a_study_is_named_as_such(tmp_path, capsys):
+    from tests.fake_sweep import make_sweep
+
+    alone = make_sweep(tmp_path / "alone", scenarios=("no_policy",), seeds=(0, 1))
+    status, err = _tool("compare", [str(alone)], capsys)
+    assert status == 2
+    assert "only the baseline scenario 'no_policy' is in the sweep: nothing to compare" in err
+    study = tmp_path / "study"
+    (study / "0").mkdir(parents=True)
+    (study / "0" / "study.json").write_text("{}")
+    status, err = _tool("compare", [str(study)], capsys)
+    assert status == 2 and "holds a sensitivity study, not a sweep's runs" in err
+    status, err = _tool("compare", [str(study / "0" / "study.json")], capsys)
+    assert status == 2 and "study.json: not a directory" in err

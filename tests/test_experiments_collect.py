@@ -182,6 +182,38 @@ def test_run_without_ledger_or_overrides_is_fine(tmp_path):
     assert result.notes == [] and result.skipped == []
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("seed", 1.9, "no integer seed (got 1.9)"),
+        ("seed", True, "no integer seed (got True)"),
+        ("indicators.employment_total", -5.0, "employment_total = -5.0: a count, never below 0"),
+        ("indicators.budget_spent", -1, "budget_spent = -1: a count, never below 0"),
+    ],
+)
+def test_a_run_with_an_impossible_seed_or_count_is_skipped(tmp_path, key, value, reason):
+    root = make_sweep(tmp_path / "sweep", seeds=(0,))
+    path = root / "1" / "summary.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    if key.startswith("indicators."):
+        summary["indicators"][key.split(".")[1]] = value
+    else:
+        summary[key] = value
+    path.write_text(json.dumps(summary), encoding="utf-8")
+    result = collect(root)
+    assert list(result.runs["run_dir"]) == ["0"]
+    assert [(p, r.endswith(reason)) for p, r in result.skipped] == [(root / "1", True)]
+
+
+def test_a_falling_employment_is_no_negative_count(tmp_path):
+    root = make_sweep(tmp_path / "sweep", seeds=(0,))
+    path = root / "1" / "summary.json"
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    summary["indicators"]["employment_growth"] = -0.2
+    path.write_text(json.dumps(summary), encoding="utf-8")
+    assert collect(root).skipped == []
+
+
 def test_unreadable_complete_run_is_skipped(tmp_path):
     root = make_sweep(tmp_path / "sweep", seeds=(0,))
     (root / "1" / "summary.json").write_text("{not json", encoding="utf-8")

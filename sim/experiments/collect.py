@@ -230,6 +230,13 @@ def load_runs(
     if not sweep_dir.is_dir():
         problem = "not a directory" if sweep_dir.exists() else "no such directory"
         raise SweepError(f"{sweep_dir}: {problem}")
+    from sim.experiments.sensitivity.journal import find_batches
+
+    if find_batches(sweep_dir):
+        raise SweepError(
+            f"{sweep_dir}: holds a sensitivity study, not a sweep's runs: its report is "
+            "s3sim-sensitivity (or s3sim-report)"
+        )
     complete, _ = find_run_dirs(sweep_dir)
     wanted = {relative(p, sweep_dir) for p in complete}
     source = sweep_source(sweep_dir, complete)

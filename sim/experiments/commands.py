@@ -40,6 +40,15 @@ def collect_main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def nothing_to_compare(runs, baseline: str, indicators, notes: list[str]) -> str:
+    """Why a comparison came out empty, in one line."""
+    others = sorted(set(runs["scenario"].astype(str)) - {baseline})
+    if not others:
+        return f"only the baseline scenario {baseline!r} is in the sweep: nothing to compare"
+    asked = ", ".join(indicators or DEFAULT_INDICATORS)
+    return f"nothing to compare (indicators: {asked}): " + "; ".join(notes or ["no pairs"])
+
+
 def compare_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``s3sim-compare SWEEP_DIR [--baseline NAME] [--out DIR]``.
 
@@ -62,7 +71,7 @@ def compare_main(argv: Sequence[str] | None = None) -> int:
         help=f"bootstrap resamples, <= {MAX_RESAMPLES:,}",
     )
     parser.add_argument("--confidence", type=confidence_level, default=0.95, help="in (0, 1)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    parser.add_argument("--seed", type=seed_option, default=0, help="seed of the bootstrap")
     parser.add_argument(
         "--target-half-width",
         default=None,
@@ -87,8 +96,7 @@ def compare_main(argv: Sequence[str] | None = None) -> int:
             runs, args.baseline, indicators, args.n_resamples, args.confidence, args.seed, target
         )
         if result.table.empty:  # keep an earlier comparison rather than write an empty one
-            asked = ", ".join(indicators or DEFAULT_INDICATORS)
-            raise ValueError(f"nothing to compare (indicators: {asked}; see the notes)")
+            raise ValueError(nothing_to_compare(runs, args.baseline, indicators, result.notes))
         csv_path, md_path = write_comparison(result, args.out or args.sweep_dir)
     except (SweepError, ValueError, OSError) as exc:
         print(f"s3sim-compare: error: {args.sweep_dir}: {exc}", file=sys.stderr)
@@ -153,6 +161,13 @@ def resamples(text: str) -> int:
             "bounds made of Monte Carlo noise)"
         )
     return value
+
+
+def seed_option(text: str) -> int:
+    """``--seed``: a whole number >= 0 (argparse type)."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
 
 
 def confidence_level(text: str) -> float:

@@ -242,6 +242,8 @@ def compare_runs(
     return ComparisonResult(table, unpaired_frame, notes, baseline, groups, confidence, target)
 
 
+#: Columns of runs.parquet that name a run rather than measure it.
+IDENTITY = ("run_dir", "scenario", "seed", "focal_region", "synthetic", "spearhead_sectors")
 #: Overrides that change no run's outcome: runs differing only in them are alike.
 NEUTRAL = ("output.", "limits.")
 #: Overrides a comparison varies on purpose (the policy's levers and scope).
@@ -266,6 +268,9 @@ def _available_indicators(
 ) -> list[str]:
     wanted: list[str] = []
     for name in dict.fromkeys(indicators if indicators is not None else DEFAULT_INDICATORS):
+        if name in IDENTITY or name.startswith(OVERRIDE_PREFIX):
+            notes.append(f"{name} skipped: it names the runs, it is no indicator")
+            continue
         absent = [c for c in _inputs(name) if c not in runs.columns]
         if absent:
             notes.append(f"indicator {name} skipped: runs lack {', '.join(absent)}")

@@ -163,10 +163,9 @@ def read_run(run_dir: Path, sweep_dir: Path) -> RunInfo:
     overrides = read_overrides(run_dir)
     scenario = summary.get("scenario", overrides.get("scenario"))
     seed = summary.get("seed", overrides.get("seed"))
-    try:
-        seed_int = int(seed)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise SweepError(f"{path}: no integer seed (got {seed!r})") from exc
+    seed_int = _whole(seed)
+    if seed_int is None:  # 1.9 or true are no seed, not seed 1
+        raise SweepError(f"{path}: no integer seed (got {seed!r})")
     if not 0 <= seed_int <= MAX_SEED:
         raise SweepError(f"{path}: seed {seed_int} is outside 0..2^63-1")
     return RunInfo(
@@ -220,12 +219,28 @@ def _as_float(value: Any) -> float:
         return math.nan
 
 
+def _whole(value: Any) -> int | None:
+    """A whole number as summary.json (an integer) or an override (its digits) writes it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+#: Indicators that count jobs, firms or money: never below zero.
+COUNTS = ("employment_", "firms_", "budget_", "specialisations_")
+
+
 def _indicator(value: Any, path: Path, key: str) -> float:
     """An indicator's value: a number, or null for not available; anything else is refused."""
     if value is None:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise SweepError(f"{path}: {key} = {value!r}: not a number")
+    name = key.rpartition(".")[2]
+    if value < 0 and name.startswith(COUNTS) and not name.endswith("_growth"):
+        raise SweepError(f"{path}: {key} = {value!r}: a count, never below 0")
     return float(value)
 
 
