@@ -35,7 +35,11 @@ def size_text(results: StudyResults) -> str:
     r = results.record
     d = len(r["names"])
     if r["method"] == "morris":
-        design = f"Morris screening, {r['trajectories']} trajectories on {r['levels']} levels"
+        count = int(r["trajectories"])
+        design = (
+            f"Morris screening, {count} {'trajectory' if count == 1 else 'trajectories'} on "
+            f"{r['levels']} levels"
+        )
     else:
         design = f"Sobol' indices (Saltelli scheme), base sample N = {r['base_sample']}"
     runs = r["rows"] * max(len(r["scenarios"]), 1) * int(r["replicates"])
