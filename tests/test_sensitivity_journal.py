@@ -12,10 +12,17 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.errors import ConfigError
-from sim.experiments.sensitivity.analysis import _out_of_range, analyse, load_study
+from sim.experiments.sensitivity.analysis import (
+    _out_of_range,
+    _tidy,
+    _unranked,
+    analyse,
+    load_study,
+)
 from sim.experiments.sensitivity.batch import POINTS, STUDY, run_batch
 from sim.experiments.sensitivity.journal import study_record
 from sim.experiments.sensitivity.study import read_study
@@ -156,3 +163,27 @@ def test_the_record_digests_what_the_runs_depend_on():
     assert digest() == digest(output={"plots": True}) == digest(limits={"a": 2})
     assert digest() != digest(years={"end": 2021})
     assert digest() != digest(scenario={"budget": 1.0})
+
+
+def ranked(mu_star, conf):
+    indices = {"mu_star": np.array(mu_star), "mu_star_conf": np.array(conf)}
+    indices["sigma"] = indices["mu_star"]
+    rows = pd.DataFrame(_tidy("y", list("abcd"), indices, "morris", {}))
+    return rows[rows["index"] == "mu_star"].set_index("parameter")
+
+
+def test_parameters_without_any_effect_tie_and_need_no_order():
+    # a and b are resolved, and b lies clear of c and d, which changed y at no point
+    part = ranked([0.5, 0.2, 0.0, 0.0], [0.1, 0.05, 0.0, 0.0])
+    assert list(part["no_effect"]) == [False, False, True, True]
+    assert part["resolved_top"].iloc[0] == 2 and _unranked("y", part) == []
+    # with an effect, however small, d must be told apart from c: the warning stands
+    part = ranked([0.5, 0.2, 0.0, 1e-9], [0.1, 0.05, 0.0, 1e-9])
+    assert list(part["no_effect"]) == [False, False, True, False]
+    assert _unranked("y", part) == [
+        "y: intervals too wide to rank the parameters: 2 of the first 3 places clear of the "
+        "next parameter's interval; add sample points"
+    ]
+    # b's interval reaches down to zero: it is not told apart from the parameters without effect
+    part = ranked([0.9, 0.2, 0.0, 0.0], [0.1, 0.25, 0.0, 0.0])
+    assert "1 of the first 2 places" in _unranked("y", part)[0]

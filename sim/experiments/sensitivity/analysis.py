@@ -130,11 +130,13 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
     bootstrap interval, and ``sigma``. Sobol: first-order ``S1`` and total ``ST``
     (Saltelli et al. 2010 estimators) with bootstrap intervals. Parameters are ranked by
     ``mu_star`` or ``ST``; ``separated`` says whether a parameter's interval lies clear of
-    the next-ranked one's; ``resolved_top`` counts the leading places so separated.
+    the next-ranked one's; ``resolved_top`` counts the leading places so separated;
+    ``no_effect`` marks a parameter whose index and interval are exactly 0 (it changed the
+    output at no sample point: such parameters tie, and are not asked to be ranked).
 
     Returns:
         The tidy table (``output, parameter, kind, index, value, conf, low, high, rank,
-        separated, resolved_top``) and the warnings.
+        separated, no_effect, resolved_top``) and the warnings.
     """
     rec = results.record
     method = rec["method"]
@@ -178,14 +180,27 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
     if table.empty:
         return table, warnings
     for output, part in table[table["index"] == PRIMARY[method]].groupby("output", sort=False):
-        resolved = int(part["resolved_top"].iloc[0])
-        wanted = min(RESOLVED_TOP, len(part) - 1)
-        if resolved < wanted:
-            warnings.append(
-                f"{output}: intervals too wide to rank the parameters (the order of the first "
-                f"{wanted} places is separated for {resolved}); add sample points"
-            )
+        warnings += _unranked(output, part)
     return table, warnings
+
+
+def _unranked(output: str, part: pd.DataFrame) -> list[str]:
+    """The warning that one output's leading places are not resolved, if they are not.
+
+    The places wanted are the first :data:`RESOLVED_TOP` (fewer with fewer parameters).
+    Parameters with no effect at any sample point (``no_effect``) tie exactly and need no
+    order among themselves: only the parameters with an effect, and the last of them from
+    the ones without, have places to separate.
+    """
+    active = int((~part["no_effect"]).sum())
+    wanted = min(RESOLVED_TOP, active if active < len(part) else active - 1)
+    resolved = int(part["resolved_top"].iloc[0])
+    if resolved >= wanted:
+        return []
+    return [
+        f"{output}: intervals too wide to rank the parameters: {resolved} of the first "
+        f"{wanted} places clear of the next parameter's interval; add sample points"
+    ]
 
 
 def _salib(method: str, problem: dict, x: np.ndarray, y: np.ndarray, rec: dict) -> dict:
@@ -236,6 +251,8 @@ def _tidy(
     rank = np.empty(len(names), dtype=int)
     rank[order] = np.arange(1, len(names) + 1)
     low, high = value - conf, value + conf
+    # no effect at any sample point: every elementary effect (or Sobol' difference) is 0
+    no_effect = (value == 0) & (conf == 0)
     separated = np.zeros(len(names), dtype=bool)
     for a, b in zip(order[:-1], order[1:], strict=True):
         separated[a] = trusted and low[a] > high[b]
@@ -261,6 +278,7 @@ def _tidy(
                     "high": v[j] + c[j],
                     "rank": int(rank[j]),
                     "separated": bool(separated[j]),
+                    "no_effect": bool(no_effect[j]),
                     "resolved_top": resolved,
                 }
             )

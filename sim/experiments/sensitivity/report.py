@@ -72,7 +72,10 @@ def index_table(table: pd.DataFrame, method: str, output: str) -> pd.DataFrame:
         for index in (PRIMARY[method], SECONDARY[method]):
             v, c = wide.at[name, ("value", index)], wide.at[name, ("conf", index)]
             row[index] = f"{v:.3g} ± {c:.2g}" if np.isfinite(c) else f"{v:.3g}"
-        row["separated from next"] = "yes" if ranks.at[name, "separated"] else "no"
+        if ranks.at[name, "no_effect"]:
+            row["separated from next"] = "no effect at any point"
+        else:
+            row["separated from next"] = "yes" if ranks.at[name, "separated"] else "no"
         rows.append(row)
     return pd.DataFrame(rows)
 
