@@ -204,6 +204,9 @@ def test_bad_study_stops_with_one_line():
     with pytest.raises(ConfigError, match=r"sensitivity.parameters\[1\] \(b\): low = 2.0"):
         bad = {"parameters": [base["parameters"][0], {"key": "b", "low": 2, "high": 1}]}
         read_study({"sensitivity": bad})
+    with pytest.raises(ConfigError, match=r"sensitivity.levels = 5: must be even"):
+        read_study({"sensitivity": base | {"levels": 5}})
+    assert read_study({"sensitivity": base | {"method": "sobol", "levels": 5}})  # not read
     with pytest.raises(ConfigError, match="sensitivity.method = 'fast'"):
         read_study({"sensitivity": base | {"method": "fast"}})
     for change, message in [

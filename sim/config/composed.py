@@ -141,33 +141,41 @@ def check_sweep(cfg: DictConfig, limits: Limits, loader: Any) -> None:
     sweep_dir = _select(cfg, "hydra.sweep.dir")
     if sweep_dir is not None:
         check_sweep_folder(Path(str(sweep_dir)))
-        if "sensitivity" in cfg:  # a study resumed: the same study, before Hydra writes
-            from sim.experiments.sensitivity.journal import check_resume
+    if "sensitivity" in cfg:
+        check_study(cfg, None if sweep_dir is None else Path(str(sweep_dir)))
+    elif sweep_dir is not None and Path(str(sweep_dir)).is_dir():
+        from sim.experiments.sensitivity.journal import find_batches
 
-            try:
-                config = {
-                    key: OmegaConf.to_container(value, resolve=True)
-                    if OmegaConf.is_config(value)
-                    else value
-                    for key, value in cfg.items()
-                    if key != "hydra"
-                }
-            except Exception:  # an interpolation only a job resolves: the jobs check
-                config = None
-            if config is not None:  # as each job reads it (sim.cli): the file's values in
-                from sim.config.params_file import apply_params_file
-
-                config = {**apply_params_file(config), "params_file": None}
-                check_resume(config, Path(str(sweep_dir)))
-        elif Path(str(sweep_dir)).is_dir():
-            from sim.experiments.sensitivity.journal import find_batches
-
-            if find_batches(Path(str(sweep_dir))):
-                raise ConfigError(
-                    f"hydra.sweep.dir = {sweep_dir}: holds a sensitivity study, not a sweep's "
-                    "runs; use a new sweep directory (nothing was changed)"
-                )
+        if find_batches(Path(str(sweep_dir))):
+            raise ConfigError(
+                f"hydra.sweep.dir = {sweep_dir}: holds a sensitivity study, not a sweep's "
+                "runs; use a new sweep directory (nothing was changed)"
+            )
     check_sweep_groups(cfg, overrides, sweeps, loader)
+
+
+def check_study(cfg: DictConfig, sweep_dir: Path | None) -> None:
+    """A study's settings, as each job will read them, and (resumed) that it is the same study.
+
+    Checked before Hydra writes anything, so that a study that cannot run leaves no folder.
+    """
+    from sim.config.params_file import apply_params_file
+    from sim.experiments.sensitivity.journal import check_resume
+    from sim.experiments.sensitivity.study import read_study
+
+    try:
+        config = {
+            key: OmegaConf.to_container(value, resolve=True)
+            if OmegaConf.is_config(value)
+            else value
+            for key, value in cfg.items()
+            if key != "hydra"
+        }
+    except Exception:  # an interpolation only a job resolves: the jobs check
+        return
+    read_study(config)
+    if sweep_dir is not None:  # as each job reads it (sim.cli): the file's values in
+        check_resume({**apply_params_file(config), "params_file": None}, sweep_dir)
 
 
 def check_sweep_groups(cfg: DictConfig, overrides: list, sweeps: list, loader: Any) -> None:

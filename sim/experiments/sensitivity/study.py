@@ -69,6 +69,11 @@ class Study:
             raise ConfigError(f"sensitivity.method = {self.method!r}: must be one of {METHODS}")
         if self.model not in MODELS:
             raise ConfigError(f"sensitivity.model = {self.model!r}: must be one of {MODELS}")
+        if self.method == "morris" and self.levels % 2:
+            raise ConfigError(
+                f"sensitivity.levels = {self.levels}: must be even (a Morris step of "
+                "levels / (2 (levels - 1)) falls on the grid only then; Morris 1991)"
+            )
         jobs = self.batches
         if jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
             raise ConfigError(
