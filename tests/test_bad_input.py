@@ -406,6 +406,11 @@ SWEEPS = [
             ("sensitivity.trajectories=0", "sensitivity.trajectories = 0: must be >= 1"),
             ("sensitivity.levels=3", "sensitivity.levels = 3: must be even"),
             ("sensitivity.names=[dummy,nope]", "sensitivity.names: nope not in sensitivity."),
+            (
+                "sensitivity.parameters=[{key: dynamics.nope, low: 0, high: 1, why: x},"
+                "{key: dummy, low: 0, high: 1, why: y}]",
+                "sensitivity.parameters: dynamics.nope: no such key in the config",
+            ),
         ]
     ),
 ]

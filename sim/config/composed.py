@@ -160,6 +160,7 @@ def check_study(cfg: DictConfig, sweep_dir: Path | None) -> None:
     Checked before Hydra writes anything, so that a study that cannot run leaves no folder.
     """
     from sim.config.params_file import apply_params_file
+    from sim.experiments.sensitivity.evaluate import check_keys
     from sim.experiments.sensitivity.journal import check_resume
     from sim.experiments.sensitivity.study import read_study
 
@@ -173,7 +174,7 @@ def check_study(cfg: DictConfig, sweep_dir: Path | None) -> None:
         }
     except Exception:  # an interpolation only a job resolves: the jobs check
         return
-    read_study(config)
+    check_keys(read_study(config), {k: v for k, v in config.items() if k != "sensitivity"})
     if sweep_dir is not None:  # as each job reads it (sim.cli): the file's values in
         check_resume({**apply_params_file(config), "params_file": None}, sweep_dir)
 

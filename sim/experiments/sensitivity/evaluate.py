@@ -83,6 +83,20 @@ def with_values(config: Mapping[str, Any], params: Sequence[Parameter], x: np.nd
     return out
 
 
+def check_keys(study: Study, config: Mapping[str, Any]) -> None:
+    """Every varied key outside ``scenario.*`` names a key of ``config``.
+
+    Raises:
+        ConfigError: Naming the first key that does not exist.
+    """
+    if study.model != "s3sim":
+        return
+    scratch = copy.deepcopy(dict(config))
+    for p in study.varied:
+        if p.key != DUMMY and not p.key.startswith("scenario."):
+            set_key(scratch, p.key, 0)
+
+
 def ishigami(x: np.ndarray) -> dict[str, float]:
     """The Ishigami-Homma function (Ishigami & Homma 1990) of the first three values."""
     a, b = ISHIGAMI
@@ -103,11 +117,10 @@ class PointEvaluator:
         self.study = study
         self.scenarios = dict(scenarios)
         self.params = study.varied
-        if study.model == "s3sim":
-            for p in self.params:  # a misspelt key stops the study before its first run
-                if p.key != DUMMY and not p.key.startswith("scenario."):
-                    set_key(copy.deepcopy(next(iter(self.scenarios.values()))), p.key, 0)
-                elif p.key.startswith("scenario.") and not any(
+        if study.model == "s3sim":  # a misspelt key stops the study before its first run
+            check_keys(study, next(iter(self.scenarios.values())))
+            for p in self.params:
+                if p.key.startswith("scenario.") and not any(
                     set_key(copy.deepcopy(c), p.key, 0, optional=True)
                     for c in self.scenarios.values()
                 ):
