@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,3 +183,21 @@ def test_the_sweep_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
     assert set(figures["machine_sharing"]) == {"memory", "cpu"}
     assert set(figures["efficiency_without_sharing"]) == {"8", "48"}
     assert all(t["pass"] is None for t in figures["targets"])  # --quick is not a benchmark
+
+
+def test_elementary_functions_prints_each_and_the_cephes_port_keeps_scipys_bits(capsys):
+    elementary = _experiments("elementary_functions")
+    assert elementary.main(["--values", "500", "--repeats", "1", "--check", "20000"]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    assert set(rows) == {"exp", "log", "log1p", "ndtri"}
+    # the port is the same arithmetic as scipy's ndtri, in the same order: every bit agrees,
+    # on uniforms, on both far tails and on the edges of its three branches
+    assert rows["ndtri"][-3:] == ["0", "of", "80,010"]
+    # NaN where scipy gives NaN, and the infinities at 0 and 1
+    edges = np.array([0.0, 1.0, -0.5, 1.5, np.nan])
+    assert (
+        elementary.differing_bits(
+            elementary.ndtri_loop(edges, np.empty(5)), elementary.ndtri(edges)
+        )
+        == 0
+    )
