@@ -187,3 +187,12 @@ def test_parameters_without_any_effect_tie_and_need_no_order():
     # b's interval reaches down to zero: it is not told apart from the parameters without effect
     part = ranked([0.9, 0.2, 0.0, 0.0], [0.1, 0.25, 0.0, 0.0])
     assert "1 of the first 2 places" in _unranked("y", part)[0]
+
+
+def test_a_sobol_base_sample_not_a_power_of_two_is_named(tmp_path):
+    run_batch(ishigami("sobol", size=12), tmp_path / "0")
+    _, warnings = analyse(load_study(tmp_path))
+    assert any(w.startswith("base_sample = 12 is not a power of 2") for w in warnings)
+    run_batch(ishigami("sobol", size=16), tmp_path / "16" / "0")
+    _, warnings = analyse(load_study(tmp_path / "16"))
+    assert not any("power of 2" in w for w in warnings)

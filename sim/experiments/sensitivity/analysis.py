@@ -162,6 +162,11 @@ def analyse(results: StudyResults) -> tuple[pd.DataFrame, list[str]]:
             f"only {units} {what}: too few for bootstrap intervals (at least {MIN_UNITS}); "
             "no ranking is called resolved"
         )
+    if method == "sobol" and units & (units - 1):
+        warnings.append(
+            f"base_sample = {units} is not a power of 2: the Sobol' sequence is balanced, and "
+            "the indices converge at its rate, only for powers of 2 (SALib)"
+        )
     rows: list[dict[str, Any]] = []
     for output in results.y.columns:
         y = results.y[output].to_numpy(dtype=float)
