@@ -95,32 +95,22 @@ def _ndtri_one(p):
     return -(head - tail) if lower else head - tail
 
 
-@njit(error_model="numpy")
-def ndtri_loop(p, out):
-    for i in range(p.shape[0]):
-        out[i] = _ndtri_one(p[i])
-    return out
+def _over_array(scalar):
+    """A compiled loop ``out[i] = scalar(x[i])``."""
+
+    @njit(error_model="numpy")
+    def loop(x, out):
+        for i in range(x.shape[0]):
+            out[i] = scalar(x[i])
+        return out
+
+    return loop
 
 
-@njit(error_model="numpy")
-def exp_loop(x, out):
-    for i in range(x.shape[0]):
-        out[i] = math.exp(x[i])
-    return out
-
-
-@njit(error_model="numpy")
-def log_loop(x, out):
-    for i in range(x.shape[0]):
-        out[i] = math.log(x[i])
-    return out
-
-
-@njit(error_model="numpy")
-def log1p_loop(x, out):
-    for i in range(x.shape[0]):
-        out[i] = math.log1p(x[i])
-    return out
+ndtri_loop = _over_array(_ndtri_one)
+exp_loop = _over_array(math.exp)
+log_loop = _over_array(math.log)
+log1p_loop = _over_array(math.log1p)
 
 
 def differing_bits(a: np.ndarray, b: np.ndarray) -> int:
